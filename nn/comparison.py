@@ -1,0 +1,605 @@
+"""A comparison: K runs on the same data, fed the same mini-batches, in lock-step.
+
+Runs whose networks have the same shape (and batch size, dtype, seed and loss) form a
+group and train as one stacked computation; each keeps its own activation, init,
+optimizer and hyper-parameters. Runs of other shapes form their own groups. Every call
+to `step` advances every unfinished run by one update.
+
+Randomness: each run's seed is split into three independent streams — initial weights,
+batch order, dropout masks — so the same seed gives a bit-identical run, alone or
+stacked with others, however often snapshots are taken.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nn.config import LIVE_FIELDS, ConfigError, RunConfig, check_memory
+from nn.data import Dataset, load_dataset
+from nn.network import StackedNetwork
+from nn.optimizers import Optimizer, make_optimizer
+from nn.snapshot import (
+    DIVERGED,
+    DONE,
+    READY,
+    TRAINING,
+    Change,
+    History,
+    LayerStats,
+    RunSnapshot,
+    Snapshot,
+)
+
+EVAL_ROWS = 2000  # train/test metrics are measured on at most this many samples each
+HIST_BINS = 30
+
+
+def load_data(config: RunConfig) -> Dataset:
+    """The data set a config names (raises nn.data.DataError on bad files)."""
+    data = config.data
+    return load_dataset(
+        data.name,
+        samples=data.samples,
+        noise=data.noise,
+        train_ratio=data.train_ratio,
+        seed=data.seed,
+        classes=data.classes,
+        path=data.path or None,
+        label_column=data.label_column,
+        train_limit=data.train_limit or None,
+        test_limit=data.test_limit or None,
+        full=data.full,
+    )
+
+
+class BatchSampler:
+    """Mini-batches in a fresh random order each epoch; the last partial batch is skipped
+    (it is in the next epoch's order). A full batch is the whole set, every step."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, rows: int, rng: np.random.Generator):
+        self.x, self.y, self.rows, self.rng = x, y, rows, rng
+        self.full = rows >= len(y)
+        self.position = len(y)  # start with a shuffle
+        if not self.full:
+            self.x_batch = np.empty((rows, x.shape[1]), dtype=x.dtype)
+            self.y_batch = np.empty(rows, dtype=y.dtype)
+
+    def next(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.full:
+            return self.x, self.y
+        if self.position + self.rows > len(self.y):
+            self.order = self.rng.permutation(len(self.y))
+            self.position = 0
+        rows = self.order[self.position : self.position + self.rows]
+        self.position += self.rows
+        np.take(self.x, rows, axis=0, out=self.x_batch)
+        np.take(self.y, rows, axis=0, out=self.y_batch)
+        return self.x_batch, self.y_batch
+
+
+@dataclass
+class Run:
+    """One run's settings and bookkeeping. Its arrays live in its group's network."""
+
+    config: RunConfig
+    budget: int
+    optimizer: Optimizer
+    init_rng: np.random.Generator
+    batch_rng: np.random.Generator
+    dropout_rng: np.random.Generator
+    step: int = 0
+    status: str = READY
+    diverged_step: int | None = None
+    last_loss: float = float("nan")
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def active(self) -> bool:
+        return self.status in (READY, TRAINING)
+
+    @classmethod
+    def create(cls, config: RunConfig, n_train: int) -> Run:
+        init_seq, batch_seq, dropout_seq = np.random.SeedSequence(config.seed).spawn(3)
+        return cls(
+            config=config,
+            budget=config.budget_steps(n_train),
+            optimizer=_optimizer_for(config),
+            init_rng=np.random.default_rng(init_seq),
+            batch_rng=np.random.default_rng(batch_seq),
+            dropout_rng=np.random.default_rng(dropout_seq),
+        )
+
+
+def _optimizer_for(config: RunConfig) -> Optimizer:
+    opt = config.optimizer
+    return make_optimizer(opt.name, opt.lr, **opt.hyper)
+
+
+class Group:
+    """Runs trained as one stacked computation, fed the same mini-batches."""
+
+    def __init__(self, runs: list[Run], x: np.ndarray, y: np.ndarray, n_outputs: int) -> None:
+        first = runs[0].config
+        self.runs = runs
+        self.network = StackedNetwork(
+            first.layer_sizes(x.shape[1], n_outputs),
+            [run.config.activation for run in runs],
+            first.output,
+            first.loss,
+            first.dtype,
+            [run.dropout_rng for run in runs],
+        )
+        for index, run in enumerate(runs):
+            self.network.initialize(index, run.config.init, run.init_rng)
+            self.sync_settings(index)
+        self.sampler = BatchSampler(x, y, first.batch_rows(len(y)), runs[0].batch_rng)
+        self.previous_params = self.network.params.copy()
+        self.steps_since_snapshot = 0
+        self.seconds_since_snapshot = 0.0
+        self.steps_per_second = 0.0
+
+    def sync_settings(self, index: int) -> None:
+        """Copy a run's live settings into the arrays the layers read."""
+        config = self.runs[index].config
+        network = self.network
+        network.l1[index] = config.l1
+        network.l2[index] = config.l2
+        network.dropout_rates[index] = config.dropout
+        network.batch_norm[index] = config.batch_norm
+
+    @property
+    def active(self) -> bool:
+        return any(run.active for run in self.runs)
+
+    def train_step(self, keep_previous: bool) -> None:
+        """One update of every active run in the group."""
+        start = time.perf_counter()
+        network = self.network
+        x, y = self.sampler.next()
+        losses = network.loss_and_gradients(x, y)
+        finite = np.isfinite(losses)
+        if keep_previous:
+            np.copyto(self.previous_params, network.params)
+        for index, run in enumerate(self.runs):
+            if not run.active:
+                continue
+            run.step += 1
+            run.last_loss = float(losses[index])
+            if not finite[index]:
+                run.status, run.diverged_step = DIVERGED, run.step
+                continue
+            run.optimizer.step(network.params[index], network.grads[index])
+            run.status = DONE if run.step >= run.budget else TRAINING
+        self.steps_since_snapshot += 1
+        self.seconds_since_snapshot += time.perf_counter() - start
+
+
+class Comparison:
+    """Several runs on one data set, trained side by side.
+
+    >>> base = RunConfig(layers=(16, 16), activation="relu")
+    >>> comparison = Comparison.from_variants(base, {"sigmoid": {"activation": "sigmoid"}})
+    >>> comparison.step(100)
+    >>> snapshot = comparison.snapshot()
+    """
+
+    def __init__(self, configs: Iterable[RunConfig], dataset: Dataset | None = None) -> None:
+        configs = list(configs)
+        if not configs:
+            raise ConfigError("runs", "a comparison needs at least one run")
+        names = [config.name for config in configs]
+        for name in names:
+            if names.count(name) > 1:
+                raise ConfigError("name", f"two runs are named {name!r}; names must differ")
+        for config in configs[1:]:
+            if config.data != configs[0].data:
+                raise ConfigError(
+                    f"{config.name}.data",
+                    "every run of a comparison trains on the same data; "
+                    f"{config.name!r} differs from {configs[0].name!r}",
+                )
+        self.dataset = dataset if dataset is not None else load_data(configs[0])
+        check_memory(configs, self.dataset.n_features, self.dataset.n_classes, self.n_train)
+        self.initial_configs = configs
+        self.schedule: dict[int, list[tuple[str | None, dict[str, Any]]]] = {}
+        self._pending: queue.SimpleQueue[tuple[str | None, dict[str, Any]]] = queue.SimpleQueue()
+        self._arrays: dict[str, tuple[np.ndarray, ...]] = {}
+        self._build(configs)
+
+    @classmethod
+    def from_variants(
+        cls,
+        base: RunConfig,
+        variants: dict[str, dict[str, Any]] | None = None,
+        dataset: Dataset | None = None,
+    ) -> Comparison:
+        """The base run plus one run per variant, each the base with a few changes."""
+        configs = [base]
+        for name, overrides in (variants or {}).items():
+            configs.append(base.with_changes(name=name, **overrides))
+        return cls(configs, dataset)
+
+    # -- building --------------------------------------------------------------------------
+
+    @property
+    def n_train(self) -> int:
+        return len(self.dataset.y_train)
+
+    def _data_arrays(self, dtype: str) -> tuple[np.ndarray, ...]:
+        """Training, evaluation and probe arrays in one dtype (made once, then reused)."""
+        if dtype not in self._arrays:
+            data = self.dataset
+            probe_rows = 1000 if data.name == "probe" else 500
+            self._arrays[dtype] = (
+                data.x_train.astype(dtype),
+                data.y_train,
+                data.x_train[:EVAL_ROWS].astype(dtype),
+                data.y_train[:EVAL_ROWS],
+                data.x_test[:EVAL_ROWS].astype(dtype),
+                data.y_test[:EVAL_ROWS],
+                data.x_train[:probe_rows].astype(dtype),
+            )
+        return self._arrays[dtype]
+
+    def _build(self, configs: list[RunConfig]) -> None:
+        self.step_count = 0
+        self.changes: list[Change] = []
+        self.runs = [Run.create(config, self.n_train) for config in configs]
+        self.groups: list[Group] = []
+        self._group_runs(self.runs)
+
+    def _group_runs(self, runs: list[Run]) -> None:
+        data = self.dataset
+        by_key: dict[tuple, list[Run]] = {}
+        for run in runs:
+            key = run.config.shape_key(data.n_features, data.n_classes, self.n_train)
+            by_key.setdefault(key, []).append(run)
+        for members in by_key.values():
+            x, y, *_ = self._data_arrays(members[0].config.dtype)
+            self.groups.append(Group(members, x, y, data.n_classes))
+
+    def _locate(self, name: str) -> tuple[Group, int]:
+        for group in self.groups:
+            for index, run in enumerate(group.runs):
+                if run.name == name:
+                    return group, index
+        known = ", ".join(run.name for run in self.runs)
+        raise KeyError(f"no run named {name!r}; runs are {known}")
+
+    def run(self, name: str) -> Run:
+        group, index = self._locate(name)
+        return group.runs[index]
+
+    @property
+    def names(self) -> list[str]:
+        return [run.name for run in self.runs]
+
+    @property
+    def done(self) -> bool:
+        return not any(run.active for run in self.runs)
+
+    def reset(self) -> None:
+        """Start every run again from step 0 with its current settings and the same seeds.
+        Scheduled changes stay scheduled."""
+        self._drain_pending()
+        self._build([run.config for run in self.runs])
+
+    def add_run(self, config: RunConfig) -> None:
+        """Add a run. Before the first step it joins the stack of its shape; later it starts
+        at its own step 0 in a group of its own, fed the same batch sequence from the start."""
+        if config.name in self.names:
+            raise ConfigError("name", f"a run named {config.name!r} already exists")
+        if config.data != self.runs[0].config.data:
+            raise ConfigError("data", "every run of a comparison trains on the same data")
+        check_memory(
+            [run.config for run in self.runs] + [config],
+            self.dataset.n_features,
+            self.dataset.n_classes,
+            self.n_train,
+        )
+        if self.step_count == 0:
+            self._build([run.config for run in self.runs] + [config])
+            return
+        run = Run.create(config, self.n_train)
+        self.runs.append(run)
+        x, y, *_ = self._data_arrays(config.dtype)
+        self.groups.append(Group([run], x, y, self.dataset.n_classes))
+
+    def remove_run(self, name: str) -> None:
+        if len(self.runs) == 1:
+            raise ConfigError("runs", "a comparison needs at least one run")
+        group, index = self._locate(name)
+        self.runs = [run for run in self.runs if run.name != name]
+        keep = [i for i in range(len(group.runs)) if i != index]
+        self.groups.remove(group)
+        if keep:
+            survivor = Group.__new__(Group)
+            survivor.__dict__.update(group.__dict__)
+            survivor.runs = [group.runs[i] for i in keep]
+            survivor.network = group.network.take(keep, [r.dropout_rng for r in survivor.runs])
+            survivor.previous_params = group.previous_params[keep].copy()
+            self.groups.append(survivor)
+
+    # -- training --------------------------------------------------------------------------
+
+    def step(self, n: int = 1) -> None:
+        """Advance every unfinished run by `n` updates (stopping early when all are done)."""
+        with np.errstate(all="ignore"):
+            for i in range(n):
+                if self.step_count in self.schedule:
+                    for run_name, changes in self.schedule[self.step_count]:
+                        self._apply(run_name, changes)
+                if not self._pending.empty():
+                    self._drain_pending()
+                if self.done:
+                    return
+                last = i == n - 1
+                for group in self.groups:
+                    if group.active:
+                        group.train_step(keep_previous=last)
+                self.step_count += 1
+
+    def change(self, run: str | None = None, **changes: Any) -> None:
+        """Change settings of one run (or all, run=None) between steps: lr, optimizer, l1,
+        l2, dropout, batch_norm. Safe to call from another thread; applied before the next
+        step (or snapshot) and recorded with that step."""
+        for key in changes:
+            if key not in LIVE_FIELDS:
+                raise ConfigError(key, f"cannot change while training; live settings are "
+                                  f"{', '.join(LIVE_FIELDS)}")
+        targets = [self.run(run).config] if run else [r.config for r in self.runs]
+        for config in targets:  # validate now, in the caller's thread
+            config.with_changes(**changes)
+        self._pending.put((run, changes))
+
+    def at_step(self, step: int, run: str | None = None, **changes: Any) -> None:
+        """Schedule a change for when the comparison reaches `step` (a preset's timeline)."""
+        self.schedule.setdefault(step, []).append((run, changes))
+
+    def _drain_pending(self) -> None:
+        while not self._pending.empty():
+            self._apply(*self._pending.get())
+
+    def _apply(self, run_name: str | None, changes: dict[str, Any]) -> None:
+        names = [run_name] if run_name else self.names
+        for name in names:
+            group, index = self._locate(name)
+            run = group.runs[index]
+            old_config = run.config
+            run.config = old_config.with_changes(**changes)
+            for key in changes:
+                old, new = _setting(old_config, key), _setting(run.config, key)
+                self.changes.append(Change(self.step_count, name, key, old, new))
+            if "optimizer" in changes:
+                run.optimizer = _optimizer_for(run.config)
+            elif "lr" in changes:
+                run.optimizer.lr = run.config.optimizer.lr
+            group.sync_settings(index)
+
+    # -- parameters --------------------------------------------------------------------------
+
+    def parameters(self, name: str) -> dict[str, np.ndarray]:
+        """Copies of a run's weights and biases (W1, b1, …; gamma/beta for batch norm)."""
+        group, index = self._locate(name)
+        return group.network.parameters(index)
+
+    def set_parameters(self, name: str, values: dict[str, np.ndarray]) -> None:
+        group, index = self._locate(name)
+        group.network.set_parameters(index, values)
+
+    # -- looking ---------------------------------------------------------------------------
+
+    def decision_grid(
+        self, name: str, resolution: tuple[int, int] = (60, 30), margin: float = 0.1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For 2-D data: the run's predicted class and its confidence on a grid covering the
+        data. Returns (xs, ys, probabilities of shape (len(ys), len(xs), classes))."""
+        if self.dataset.n_features != 2:
+            raise ValueError("decision regions exist only for 2-D data")
+        self._drain_pending()
+        group, index = self._locate(name)
+        x_all = np.concatenate([self.dataset.x_train, self.dataset.x_test])
+        low, high = x_all.min(axis=0), x_all.max(axis=0)
+        pad = (high - low) * margin
+        xs = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution[0])
+        ys = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution[1])
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        points = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(group.network.dtype)
+        with np.errstate(all="ignore"):
+            probs = group.network.predict(points)[index]
+        return xs, ys, probs.reshape(len(ys), len(xs), -1)
+
+    def gradient_noise(
+        self, name: str, batch_sizes: Iterable[int], batches: int = 20
+    ) -> dict[int, float]:
+        """Mean cosine between mini-batch gradients and the full-batch gradient, per batch
+        size, at the run's current parameters (claim 1.2: small batches are noisy).
+        Changes nothing in the run: no dropout, no running statistics, its own sampling."""
+        self._drain_pending()
+        group, index = self._locate(name)
+        network = group.network
+        x, y, *_ = self._data_arrays(str(network.dtype))
+        rng = np.random.default_rng(0)
+        saved = network.grads.copy()
+
+        def gradient(rows: np.ndarray | slice) -> np.ndarray:
+            network.loss_and_gradients(x[rows], y[rows], mode="probe")
+            return network.grads[index].astype(np.float64)
+
+        with np.errstate(all="ignore"):
+            full = gradient(slice(None))
+            result = {}
+            for size in batch_sizes:
+                cosines = []
+                for _ in range(batches):
+                    g = gradient(rng.choice(len(y), size=min(size, len(y)), replace=False))
+                    cosines.append(g @ full / (np.linalg.norm(g) * np.linalg.norm(full) + 1e-30))
+                result[int(size)] = float(np.mean(cosines))
+        network.grads[...] = saved
+        return result
+
+    def snapshot(self, layers: bool = True) -> Snapshot:
+        """Measure every run now: losses and accuracies, and (unless layers=False) the
+        per-layer statistics on the probe batch. Does not change any run's state."""
+        self._drain_pending()
+        base = self.runs[0].config
+        by_name: dict[str, RunSnapshot] = {}
+        with np.errstate(all="ignore"):
+            for group in self.groups:
+                for run, snap in zip(group.runs, self._measure(group, base, layers), strict=True):
+                    by_name[run.name] = snap
+        return Snapshot(tuple(by_name[r.name] for r in self.runs), tuple(self.changes))
+
+    def _measure(self, group: Group, base: RunConfig, layers: bool) -> list[RunSnapshot]:
+        network = group.network
+        _, _, x_eval, y_eval, x_test, y_test, x_probe = self._data_arrays(str(network.dtype))
+        train_loss, train_accuracy = network.evaluate(x_eval, y_eval)
+        test_loss, test_accuracy = network.evaluate(x_test, y_test)
+        penalty = network.penalty()
+        if group.seconds_since_snapshot > 0:
+            group.steps_per_second = group.steps_since_snapshot / group.seconds_since_snapshot
+        group.steps_since_snapshot, group.seconds_since_snapshot = 0, 0.0
+        if layers:
+            network.forward(x_probe, "probe")
+        snapshots = []
+        for index, run in enumerate(group.runs):
+            weights_finite = np.isfinite(network.params[index]).all()
+            if run.active and not weights_finite:
+                run.status, run.diverged_step = DIVERGED, run.step
+            stats = _layer_stats(group, index, run) if layers else ()
+            effective = [s.effective_step for s in stats if s.effective_step is not None]
+            row = {
+                "step": run.step,
+                "epoch": run.step * group.sampler.rows / self.n_train,
+                "train_loss": float(train_loss[index]),
+                "train_accuracy": float(train_accuracy[index]),
+                "test_loss": float(test_loss[index]),
+                "test_accuracy": float(test_accuracy[index]),
+                "effective_step": float(np.mean(effective)) if effective else float("nan"),
+            }
+            history = run.history
+            if history.get("step") and history["step"][-1] == run.step:
+                for key, value in row.items():  # same step measured again: replace
+                    history[key][-1] = value
+            else:
+                for key, value in row.items():
+                    history.setdefault(key, []).append(value)
+            differences = run.config.differences(base) if run.config is not base else {}
+            snapshots.append(
+                RunSnapshot(
+                    name=run.name,
+                    step=run.step,
+                    epoch=row["epoch"],
+                    samples_seen=run.step * group.sampler.rows,
+                    budget=run.budget,
+                    status=run.status,
+                    diverged_step=run.diverged_step,
+                    train_loss=row["train_loss"],
+                    train_accuracy=row["train_accuracy"],
+                    test_loss=row["test_loss"],
+                    test_accuracy=row["test_accuracy"],
+                    penalty=float(penalty[index]),
+                    steps_per_second=group.steps_per_second,
+                    optimizer=run.config.optimizer.name,
+                    lr=run.config.optimizer.lr,
+                    differences=_describe(differences),
+                    layers=stats,
+                    history=History(**{k: np.array(v) for k, v in history.items()}),
+                )
+            )
+        return snapshots
+
+
+def _setting(config: RunConfig, key: str) -> Any:
+    """The value of a live setting as a change records it."""
+    if key == "lr":
+        return config.optimizer.lr
+    if key == "optimizer":
+        return config.optimizer.name
+    return getattr(config, key)
+
+
+def _describe(differences: dict[str, tuple[Any, Any]]) -> str:
+    parts = []
+    for key in sorted(differences):
+        value = differences[key][0]
+        label = key.removeprefix("optimizer.").replace("name", "optimizer")
+        parts.append(f"{label}={value:g}" if isinstance(value, float) else f"{label}={value}")
+    return ", ".join(parts) or "base"
+
+
+def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
+    """Per dense layer: activations on the probe batch, gradients, weights, steps."""
+    network = group.network
+    activation = run.config.activation
+    hidden = [h[index] for h in network.hidden_outputs]
+    if activation == "sigmoid":
+        value_range = (0.0, 1.0)
+    elif activation == "tanh":
+        value_range = (-1.0, 1.0)
+    else:  # one range for all layers of the run, so the layers can be compared
+        low = min((float(h.min()) for h in hidden), default=0.0)
+        high = max((float(h.max()) for h in hidden), default=1.0)
+        if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
+            low, high = 0.0, 1.0
+        value_range = (low, high)
+    effective = run.optimizer.effective_step()
+    stats = []
+    for layer_index, dense in enumerate(network.dense):
+        slot = network.slots[f"W{layer_index + 1}"]
+        weights = dense.weights[index]
+        grad_norm = float(np.linalg.norm(dense.grad_weights[index]))
+        previous = group.previous_params[index, slot.start : slot.stop]
+        weight_norm = float(np.linalg.norm(weights))
+        update_norm = float(np.linalg.norm(weights.reshape(-1) - previous))
+        abs_max = float(np.nanmax(np.abs(weights))) if np.isfinite(weights).all() else 1.0
+        weight_hist, weight_edges = np.histogram(weights, HIST_BINS, (-abs_max, abs_max))
+        outputs = hidden[layer_index] if layer_index < len(hidden) else None
+        if outputs is not None:
+            finite = np.isfinite(outputs).all()
+            act_hist, act_edges = np.histogram(
+                outputs if finite else np.zeros(1), HIST_BINS, value_range
+            )
+            mean, std = float(outputs.mean()), float(outputs.std())
+        else:
+            act_hist = act_edges = None
+            mean = std = float("nan")
+        saturated = dead = None
+        if outputs is not None and activation == "sigmoid":
+            saturated = float(((outputs < 0.01) | (outputs > 0.99)).mean())
+        elif outputs is not None and activation == "tanh":
+            saturated = float((np.abs(outputs) > 0.99).mean())
+        elif outputs is not None and activation in ("relu", "leaky_relu"):
+            dead = float((outputs <= 0).all(axis=0).mean())
+        stats.append(
+            LayerStats(
+                index=layer_index + 1,
+                activation_hist=act_hist,
+                activation_edges=act_edges,
+                activation_mean=mean,
+                activation_std=std,
+                saturated=saturated,
+                dead=dead,
+                grad_norm=grad_norm,
+                weight_hist=weight_hist,
+                weight_edges=weight_edges,
+                near_zero=float((np.abs(weights) < 1e-3).mean()),
+                update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
+                effective_step=(
+                    float(effective[slot.start : slot.stop].mean())
+                    if effective is not None
+                    else None
+                ),
+            )
+        )
+    return tuple(stats)

@@ -1,0 +1,441 @@
+"""Configuration of a training run: plain data, validated where it is made.
+
+A run is described by three frozen dataclasses (data, optimizer, run). They check
+their values on construction and say what is wrong in words a student understands,
+naming the field, so that a form, a preset file and the command line all report bad
+input the same way. They round-trip through plain dicts and TOML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+OUTPUTS = ("softmax", "sigmoid", "tanh", "linear")
+LOSSES = ("cross_entropy", "mse")
+INITS = ("normal", "small", "xavier", "he")  # or a number: a fixed standard deviation
+DTYPES = ("float32", "float64")
+DATASETS = (
+    "spiral",
+    "circles",
+    "xor",
+    "gaussians",
+    "moons",
+    "probe",
+    "fashion-mnist",
+    "mnist",
+    "csv",
+    "npz",
+)
+
+# What may change while a run trains (applied between steps, recorded with the step).
+LIVE_FIELDS = ("lr", "optimizer", "l1", "l2", "dropout", "batch_norm")
+
+MAX_MEMORY_BYTES = 2 * 1024**3
+
+
+class ConfigError(ValueError):
+    """A value in a configuration is not usable; `field` names where it is."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field = field_name
+        self.reason = message
+
+
+def _check(condition: bool, field_name: str, message: str) -> None:
+    if not condition:
+        raise ConfigError(field_name, message)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_number(
+    value: Any,
+    field_name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """A finite number inside [low, high] (or an open end where asked)."""
+    _check(_is_number(value), field_name, f"must be a number, got {value!r}")
+    _check(math.isfinite(value), field_name, f"must be a finite number, got {value!r}")
+    if low is not None:
+        ok = value > low if low_open else value >= low
+        word = "greater than" if low_open else "at least"
+        _check(ok, field_name, f"must be {word} {low:g}, got {value:g}")
+    if high is not None:
+        ok = value < high if high_open else value <= high
+        word = "less than" if high_open else "at most"
+        _check(ok, field_name, f"must be {word} {high:g}, got {value:g}")
+
+
+def _check_int(value: Any, field_name: str, *, low: int = 0) -> None:
+    _check(
+        isinstance(value, int) and not isinstance(value, bool),
+        field_name,
+        f"must be a whole number, got {value!r}",
+    )
+    _check(value >= low, field_name, f"must be at least {low}, got {value}")
+
+
+def _check_choice(value: Any, field_name: str, choices: tuple[str, ...]) -> None:
+    _check(
+        value in choices,
+        field_name,
+        f"must be one of {', '.join(choices)}; got {value!r}",
+    )
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """Which data a comparison trains on. Shared by every run of a comparison."""
+
+    name: str = "spiral"
+    samples: int = 600  # points of a 2-D set
+    noise: float = 0.1
+    train_ratio: float = 0.7
+    classes: int = 3  # arms of the spiral, blobs of the Gaussians
+    seed: int = 0
+    path: str = ""  # a CSV/NPZ file, or a folder of idx files
+    label_column: str = "label"
+    train_limit: int = 0  # keep only the first N training samples (0: all)
+    test_limit: int = 0
+    full: bool = False  # Fashion-MNIST: the full set where installed, not the shipped subset
+
+    def __post_init__(self) -> None:
+        _check_choice(self.name, "data.name", DATASETS)
+        _check_int(self.samples, "data.samples", low=4)
+        _check_number(self.noise, "data.noise", low=0)
+        _check_number(
+            self.train_ratio, "data.train_ratio", low=0, high=1, low_open=True, high_open=True
+        )
+        _check_int(self.classes, "data.classes", low=2)
+        _check_int(self.seed, "data.seed")
+        _check_int(self.train_limit, "data.train_limit")
+        _check_int(self.test_limit, "data.test_limit")
+        _check(isinstance(self.path, str), "data.path", f"must be text, got {self.path!r}")
+        _check(
+            self.name not in ("csv", "npz") or bool(self.path),
+            "data.path",
+            f"a {self.name} data set needs the path of its file",
+        )
+
+    @property
+    def is_images(self) -> bool:
+        return self.name in ("fashion-mnist", "mnist")
+
+
+@dataclass(frozen=True)
+class OptimizerConfig:
+    """An optimizer and its hyper-parameters (textbook defaults; lr None = its default)."""
+
+    name: str = "sgd"
+    lr: float = 0.01
+    momentum: float = 0.9
+    decay: float = 0.99
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-7
+
+    def __post_init__(self) -> None:
+        _check_choice(self.name, "optimizer.name", OPTIMIZER_NAMES)
+        _check_number(self.lr, "optimizer.lr", low=0, low_open=True)
+        _check_number(self.momentum, "optimizer.momentum", low=0, high=1, high_open=True)
+        _check_number(self.decay, "optimizer.decay", low=0, high=1, high_open=True)
+        _check_number(self.beta1, "optimizer.beta1", low=0, high=1, high_open=True)
+        _check_number(self.beta2, "optimizer.beta2", low=0, high=1, high_open=True)
+        _check_number(self.eps, "optimizer.eps", low=0, low_open=True)
+
+    @property
+    def hyper(self) -> dict[str, float]:
+        """The hyper-parameters this optimizer uses, besides the learning rate."""
+        return {key: getattr(self, key) for key in HYPER_PARAMETERS[self.name]}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run: a network, how it starts, how it learns, how it is regularized.
+
+    `layers` are the hidden layer sizes; the input and output sizes come from the data.
+    L1 and L2 penalties apply to weights only, not to biases or batch-norm parameters
+    (biases do not make a model more complex, and penalizing them only shifts outputs).
+    """
+
+    name: str = "base"
+    data: DataConfig = field(default_factory=DataConfig)
+    layers: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    output: str = "softmax"
+    loss: str = "cross_entropy"
+    init: str | float = "he"
+    optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
+    batch_size: int | str = 32  # or "full": the whole training set (gradient descent)
+    l1: float = 0.0
+    l2: float = 0.0
+    dropout: float = 0.0  # fraction of hidden units dropped at each training step
+    batch_norm: bool = False
+    dtype: str = "float32"
+    seed: int = 0
+    steps: int = 2000  # training budget in updates; `epochs` overrides it when set
+    epochs: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check(
+            isinstance(self.name, str) and bool(self.name.strip()),
+            "name",
+            "a run needs a name",
+        )
+        _check(
+            isinstance(self.data, DataConfig), "data", "must be a data table"
+        )  # from_dict builds it
+        _check(
+            isinstance(self.optimizer, OptimizerConfig), "optimizer", "must be an optimizer table"
+        )
+        layers = self.layers
+        _check(
+            isinstance(layers, tuple | list),
+            "layers",
+            f"must be a list of sizes, got {layers!r}",
+        )
+        for size in layers:
+            _check(
+                isinstance(size, int) and not isinstance(size, bool) and size > 0,
+                "layers",
+                f"sizes must be positive integers, got {size!r}",
+            )
+        _check(len(layers) <= 50, "layers", f"at most 50 hidden layers, got {len(layers)}")
+        object.__setattr__(self, "layers", tuple(layers))
+        _check_choice(self.activation, "activation", ACTIVATIONS)
+        _check_choice(self.output, "output", OUTPUTS)
+        _check_choice(self.loss, "loss", LOSSES)
+        _check(
+            (self.output == "softmax") == (self.loss == "cross_entropy"),
+            "loss",
+            "cross_entropy goes with a softmax output, mse with sigmoid, tanh or linear; "
+            f"got output {self.output!r} with loss {self.loss!r}",
+        )
+        if isinstance(self.init, str):
+            _check_choice(self.init, "init", INITS)
+        else:
+            _check(
+                _is_number(self.init) and math.isfinite(self.init) and self.init > 0,
+                "init",
+                f"must be one of {', '.join(INITS)} or a positive standard deviation, "
+                f"got {self.init!r}",
+            )
+        if isinstance(self.batch_size, str):
+            _check(
+                self.batch_size == "full",
+                "batch_size",
+                f"must be a positive whole number or 'full', got {self.batch_size!r}",
+            )
+        else:
+            _check_int(self.batch_size, "batch_size", low=1)
+        _check_number(self.l1, "l1", low=0)
+        _check_number(self.l2, "l2", low=0)
+        _check_number(self.dropout, "dropout", low=0, high=1, high_open=True)
+        _check(
+            isinstance(self.batch_norm, bool),
+            "batch_norm",
+            f"must be true or false, got {self.batch_norm!r}",
+        )
+        _check_choice(self.dtype, "dtype", DTYPES)
+        _check_int(self.seed, "seed")
+        _check_int(self.steps, "steps", low=1)
+        _check_number(self.epochs, "epochs", low=0)
+
+    # -- derived -------------------------------------------------------------------------
+
+    def layer_sizes(self, n_inputs: int, n_outputs: int) -> tuple[int, ...]:
+        """All layer widths, input first and output last."""
+        return (n_inputs, *self.layers, n_outputs)
+
+    def batch_rows(self, n_train: int) -> int:
+        """How many samples one update sees."""
+        if self.batch_size == "full":
+            return n_train
+        return min(int(self.batch_size), n_train)
+
+    def budget_steps(self, n_train: int) -> int:
+        """The number of updates this run trains for."""
+        if self.epochs:
+            per_epoch = max(1, n_train // self.batch_rows(n_train))
+            return max(1, round(self.epochs * per_epoch))
+        return self.steps
+
+    def shape_key(self, n_inputs: int, n_outputs: int, n_train: int) -> tuple:
+        """Runs with equal keys can be trained as one stacked computation."""
+        return (
+            self.layer_sizes(n_inputs, n_outputs),
+            self.batch_rows(n_train),
+            self.dtype,
+            self.seed,
+            self.loss,
+        )
+
+    # -- changing ------------------------------------------------------------------------
+
+    def with_changes(self, **changes: Any) -> RunConfig:
+        """A copy with some fields changed; `lr` and `optimizer` accept plain values."""
+        changes = dict(changes)
+        optimizer = self.optimizer
+        if "optimizer" in changes and isinstance(changes["optimizer"], str):
+            name = changes.pop("optimizer")
+            optimizer = replace(optimizer, name=name)
+        elif isinstance(changes.get("optimizer"), dict):
+            optimizer = replace(optimizer, **changes.pop("optimizer"))
+        if "lr" in changes:
+            optimizer = replace(optimizer, lr=changes.pop("lr"))
+        if isinstance(changes.get("data"), dict):
+            changes["data"] = replace(self.data, **changes["data"])
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ConfigError(sorted(unknown)[0], "not a setting of a run")
+        return replace(self, optimizer=optimizer, **changes)
+
+    def differences(self, other: RunConfig) -> dict[str, tuple[Any, Any]]:
+        """Field → (mine, theirs) for every setting that differs, in dotted names."""
+        mine, theirs = _flatten(self.to_dict()), _flatten(other.to_dict())
+        return {
+            key: (mine.get(key), theirs.get(key))
+            for key in mine.keys() | theirs.keys()
+            if key != "name" and mine.get(key) != theirs.get(key)
+        }
+
+    # -- (de)serializing -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        result = dataclasses.asdict(self)
+        result["layers"] = list(self.layers)
+        return result
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any], *, where: str = "") -> RunConfig:
+        """Build from a dict (a TOML table), rejecting keys that are not settings."""
+        values = dict(values)
+        data = values.pop("data", {})
+        optimizer = values.pop("optimizer", {})
+        if isinstance(optimizer, str):
+            optimizer = {"name": optimizer}
+        if "lr" in values:
+            optimizer = {**optimizer, "lr": values.pop("lr")}
+        prefix = f"{where}: " if where else ""
+        try:
+            return cls(
+                data=_build(DataConfig, data, "data"),
+                optimizer=_build(OptimizerConfig, optimizer, "optimizer"),
+                **_known(cls, values, ""),
+            )
+        except ConfigError as error:
+            raise ConfigError(f"{prefix}{error.field}", error.reason) from None
+
+    def to_toml(self) -> str:
+        return dumps_toml(self.to_dict())
+
+    @classmethod
+    def from_toml(cls, text: str, *, where: str = "config") -> RunConfig:
+        try:
+            values = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(where, f"not valid TOML: {error}") from None
+        return cls.from_dict(values, where=where)
+
+    @classmethod
+    def load(cls, path: str | Path) -> RunConfig:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(str(path), f"cannot read the file ({error.strerror})") from None
+        return cls.from_toml(text, where=str(path))
+
+
+def _known(cls: type, values: dict[str, Any], table: str) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)} - {"data", "optimizer"}
+    for key in values:
+        if key not in names:
+            dotted = f"{table}.{key}" if table else key
+            raise ConfigError(dotted, f"unknown setting; known ones are {', '.join(sorted(names))}")
+    return values
+
+
+def _build(cls: type, values: Any, table: str) -> Any:
+    if not isinstance(values, dict):
+        raise ConfigError(table, f"must be a table of settings, got {values!r}")
+    return cls(**_known(cls, values, table))
+
+
+def _flatten(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = tuple(value) if isinstance(value, list) else value
+    return flat
+
+
+def estimate_memory(config: RunConfig, n_inputs: int, n_outputs: int, n_train: int) -> int:
+    """Bytes one run needs: parameters with gradients and optimizer state, plus activations."""
+    sizes = config.layer_sizes(n_inputs, n_outputs)
+    n_params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    rows = max(config.batch_rows(n_train), min(n_train, 2000))
+    n_activations = rows * sum(sizes) * 6  # inputs, outputs, masks, BN caches, gradients
+    itemsize = 4 if config.dtype == "float32" else 8
+    return (n_params * 5 + n_activations) * itemsize
+
+
+def check_memory(configs: list[RunConfig], n_inputs: int, n_outputs: int, n_train: int) -> None:
+    """Refuse, with a message, comparisons that would not fit instead of thrashing."""
+    total = sum(estimate_memory(c, n_inputs, n_outputs, n_train) for c in configs)
+    if total > MAX_MEMORY_BYTES:
+        gib = total / 1024**3
+        raise ConfigError(
+            "layers",
+            f"these runs would need about {gib:.1f} GiB of memory (the limit is 2 GiB); "
+            "use fewer or smaller layers, a smaller batch, or fewer runs",
+        )
+
+
+# -- a small TOML writer (tomllib only reads) ----------------------------------------------
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def dumps_toml(values: dict[str, Any], table: str = "") -> str:
+    """Write nested dicts of scalars and lists as TOML (tables after plain keys)."""
+    lines = [f"[{table}]"] if table else []
+    tables = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            tables.append((key, value))
+        else:
+            lines.append(f"{key} = {_toml_value(value)}")
+    text = "\n".join(lines) + "\n"
+    for key, value in tables:
+        name = f"{table}.{key}" if table else key
+        text += "\n" + dumps_toml(value, name)
+    return text

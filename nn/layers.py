@@ -1,0 +1,327 @@
+"""Layers, each with its forward and its backward pass side by side.
+
+Every array carries a leading *run* axis: K networks of the same shape are computed at
+once, one slice each (shape (K, batch, units)). With K = 1 this is simply a network.
+The first layer's input is shared by all runs, shape (batch, units), and broadcasts.
+
+A layer remembers in `forward` what its `backward` needs. Activations work in place on
+the array they are given (it is the previous layer's fresh output), which saves a copy
+per layer per step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# -- the layer with weights ---------------------------------------------------------------
+
+
+class Dense:
+    """z = x·W + b.  Backward: ∂W = xᵀ·∂z,  ∂b = Σ_batch ∂z,  ∂x = ∂z·Wᵀ."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        grad_weights: np.ndarray,
+        grad_bias: np.ndarray,
+    ) -> None:
+        # Views into the network's flat parameter and gradient buffers:
+        # weights (K, n_in, n_out), bias (K, 1, n_out).
+        self.weights = weights
+        self.bias = bias
+        self.grad_weights = grad_weights
+        self.grad_bias = grad_bias
+        self.input: np.ndarray | None = None
+        self._ones: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.input = x
+        z = np.matmul(x, self.weights)
+        z += self.bias
+        return z
+
+    def backward(self, grad_z: np.ndarray, need_grad_input: bool = True) -> np.ndarray | None:
+        x = self.input
+        np.matmul(x.swapaxes(-1, -2), grad_z, out=self.grad_weights)
+        # Σ over the batch as a product with a row of ones: much faster than .sum(axis)
+        # on small arrays.
+        batch = grad_z.shape[-2]
+        if self._ones is None or self._ones.shape[-1] != batch:
+            self._ones = np.ones((1, batch), dtype=grad_z.dtype)
+        np.matmul(self._ones, grad_z, out=self.grad_bias)
+        if not need_grad_input:
+            return None
+        return np.matmul(grad_z, self.weights.swapaxes(-1, -2))
+
+
+# -- activations ------------------------------------------------------------------------
+
+
+class Sigmoid:
+    """σ(z) = 1 / (1 + e^(−z)).  σ'(z) = σ(z)(1 − σ(z)) ≤ 0.25: the gradient shrinks."""
+
+    name = "sigmoid"
+    value_range = (0.0, 1.0)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        np.reciprocal(z, out=z)
+        self.output = z
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        out = self.output
+        grad *= out
+        grad *= 1.0 - out
+        return grad
+
+
+class Tanh:
+    """tanh(z) = (e^(2z) − 1) / (e^(2z) + 1), zero-centred.  tanh'(z) = 1 − tanh²(z)."""
+
+    name = "tanh"
+    value_range = (-1.0, 1.0)
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.output = np.tanh(z, out=z)
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        out = self.output
+        grad *= 1.0 - out * out
+        return grad
+
+
+class ReLU:
+    """ReLU(z) = max(0, z).  Its derivative is 1 where z > 0: gradients pass through."""
+
+    name = "relu"
+    value_range = None
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.output = np.maximum(z, 0, out=z)
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        grad *= self.output > 0
+        return grad
+
+
+class LeakyReLU:
+    """z where z > 0, else slope·z: a small gradient even for negative inputs."""
+
+    name = "leaky_relu"
+    value_range = None
+
+    def __init__(self, slope: float = 0.01) -> None:
+        self.slope = slope
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.positive = z > 0
+        np.multiply(z, np.where(self.positive, 1.0, self.slope).astype(z.dtype), out=z)
+        self.output = z
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        grad *= np.where(self.positive, 1.0, self.slope).astype(grad.dtype)
+        return grad
+
+
+class Linear:
+    """The identity: no non-linearity at all (a deep linear net is a linear model)."""
+
+    name = "linear"
+    value_range = None
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        self.output = z
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        return grad
+
+
+ACTIVATION_CLASSES = {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Linear)}
+
+
+class RunwiseActivation:
+    """One activation per run; a single call when all runs share it, a slice each if not."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = list(names)
+        self.shared = len(set(names)) == 1
+        if self.shared:
+            self.activation = ACTIVATION_CLASSES[names[0]]()
+        else:
+            self.per_run = [ACTIVATION_CLASSES[name]() for name in names]
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        if self.shared:
+            return self.activation.forward(z)
+        for run, activation in enumerate(self.per_run):
+            activation.forward(z[run])
+        return z
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        if self.shared:
+            return self.activation.backward(grad)
+        for run, activation in enumerate(self.per_run):
+            activation.backward(grad[run])
+        return grad
+
+
+# -- regularizing layers ------------------------------------------------------------------
+
+
+class Dropout:
+    """Inverted dropout: keep a unit with probability 1 − p and scale it by 1 / (1 − p).
+
+    A fresh random mask at every training step; dropped units pass no gradient back.
+    At test time every unit is used and nothing is scaled (the scaling already happened).
+    """
+
+    def __init__(self, rates: np.ndarray, rngs: list[np.random.Generator]) -> None:
+        self.rates = rates  # (K,), shared with the network so live changes are seen
+        self.rngs = rngs  # one stream per run
+        self.mask: np.ndarray | None = None
+        self.fixed_mask: np.ndarray | None = None  # set by gradient checks
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        self.mask = None
+        if not training or not self.rates.any():
+            return x
+        if self.fixed_mask is not None:
+            self.mask = self.fixed_mask
+        else:
+            self.mask = np.ones(x.shape, dtype=x.dtype)
+            for run, rate in enumerate(self.rates):
+                if rate > 0:
+                    keep = self.rngs[run].random(x.shape[1:], dtype=x.dtype) >= rate
+                    np.multiply(keep, 1.0 / (1.0 - rate), out=self.mask[run])
+        # Not in place: the activation before us keeps its output for its backward pass.
+        return x * self.mask
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        if self.mask is not None:
+            grad *= self.mask
+        return grad
+
+
+class BatchNorm:
+    """Normalize each unit over the mini-batch, then scale and shift: y = γ·x̂ + β.
+
+    x̂ = (x − μ_B) / √(σ²_B + ε).  In training, μ_B and σ²_B come from the batch and
+    update running averages; in evaluation, the running averages are used.
+    Runs with batch norm switched off pass their slice through unchanged.
+    """
+
+    def __init__(
+        self,
+        gamma: np.ndarray,
+        beta: np.ndarray,
+        grad_gamma: np.ndarray,
+        grad_beta: np.ndarray,
+        enabled: np.ndarray,
+        momentum: float = 0.9,
+        eps: float = 1e-5,
+    ) -> None:
+        self.gamma, self.beta = gamma, beta  # (K, 1, units)
+        self.grad_gamma, self.grad_beta = grad_gamma, grad_beta
+        self.enabled = enabled  # (K,) bool, shared with the network
+        self.momentum = momentum
+        self.eps = eps
+        self.running_mean = np.zeros(gamma.shape, dtype=gamma.dtype)
+        self.running_var = np.ones(gamma.shape, dtype=gamma.dtype)
+        self.active = False
+
+    def forward(self, x: np.ndarray, mode: str) -> np.ndarray:
+        """mode: "train" (batch statistics, updates running ones), "probe" (batch
+        statistics, no update) or "eval" (running statistics)."""
+        self.active = bool(self.enabled.any())
+        if not self.active:
+            return x
+        if mode == "eval":
+            mean, var = self.running_mean, self.running_var
+        else:
+            mean = x.mean(axis=-2, keepdims=True)
+            var = x.var(axis=-2, keepdims=True)
+            if mode == "train":
+                m = self.momentum
+                self.running_mean *= m
+                self.running_mean += (1 - m) * mean
+                self.running_var *= m
+                self.running_var += (1 - m) * var
+        self.std = np.sqrt(var + self.eps)
+        self.normalized = (x - mean) / self.std
+        out = self.gamma * self.normalized + self.beta
+        if not self.enabled.all():
+            off = ~self.enabled
+            out[off] = x[off]
+        return out
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        if not self.active:
+            return grad
+        x_hat = self.normalized
+        np.sum(grad * x_hat, axis=-2, keepdims=True, out=self.grad_gamma)
+        np.sum(grad, axis=-2, keepdims=True, out=self.grad_beta)
+        grad_x_hat = grad * self.gamma
+        # ∂x = (∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)) / σ
+        grad_x = grad_x_hat - grad_x_hat.mean(axis=-2, keepdims=True)
+        grad_x -= x_hat * (grad_x_hat * x_hat).mean(axis=-2, keepdims=True)
+        grad_x /= self.std
+        if not self.enabled.all():
+            off = ~self.enabled
+            grad_x[off] = grad[off]
+            self.grad_gamma[off] = 0
+            self.grad_beta[off] = 0
+        return grad_x
+
+
+# -- losses -----------------------------------------------------------------------------
+
+
+class SoftmaxCrossEntropy:
+    """Softmax of the scores, then the mean of −log p(true class).
+
+    Together their gradient is simply (p − one_hot(y)) / batch.
+    """
+
+    def forward(self, scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        """Mean loss per run, shape (K,)."""
+        shifted = scores - scores.max(axis=-1, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=-1, keepdims=True)
+        self.probs = exp / total
+        self.labels = labels
+        rows = np.arange(labels.shape[0])
+        true_shifted = shifted[..., rows, labels]
+        return (np.log(total[..., 0]) - true_shifted).mean(axis=-1)
+
+    def backward(self) -> np.ndarray:
+        grad = self.probs
+        rows = np.arange(self.labels.shape[0])
+        grad[..., rows, self.labels] -= 1.0
+        grad /= self.labels.shape[0]
+        return grad
+
+
+class MeanSquaredError:
+    """½·Σ(y − t)² over the outputs, averaged over the batch; t is the one-hot label."""
+
+    def __init__(self, output: str) -> None:
+        self.activation = ACTIVATION_CLASSES[output]()
+
+    def forward(self, scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        self.outputs = self.activation.forward(scores.copy())
+        target = np.zeros(scores.shape[-2:], dtype=scores.dtype)
+        target[np.arange(labels.shape[0]), labels] = 1.0
+        self.error = self.outputs - target
+        return 0.5 * (self.error * self.error).sum(axis=-1).mean(axis=-1)
+
+    def backward(self) -> np.ndarray:
+        grad = self.error / self.error.shape[-2]
+        return self.activation.backward(grad)

@@ -1,0 +1,242 @@
+"""Optimizers: how a gradient becomes a step.
+
+Each optimizer updates a flat parameter array in place from a flat gradient array of the
+same shape. The same classes move a network's parameters and a point on a 2-D surface
+(see `nn.surfaces`), so the paths a student sees are made by the code that trains.
+
+The defaults are those of "Deep Learning from Scratch", chapter 6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+
+class Optimizer:
+    """Base class: holds the learning rate and the per-parameter state."""
+
+    name = "optimizer"
+    adaptive = False  # True when each parameter gets its own step size (claims 1.5, 1.6)
+
+    def __init__(self, lr: float) -> None:
+        self.lr = float(lr)
+        self._scratch: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        """Move `params` (in place) against `grads`."""
+        raise NotImplementedError
+
+    def effective_step(self) -> np.ndarray | None:
+        """Per-parameter step size lr / (sqrt(h) + eps) for adaptive optimizers, else None."""
+        return None
+
+    def _buffer(self, like: np.ndarray) -> np.ndarray:
+        if self._scratch is None or self._scratch.shape != like.shape:
+            self._scratch = np.empty_like(like)
+        return self._scratch
+
+
+class SGD(Optimizer):
+    """p ← p − lr·g.  With the whole training set as the batch, this is gradient descent."""
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 0.01) -> None:
+        super().__init__(lr)
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        step = np.multiply(grads, self.lr, out=self._buffer(params))
+        params -= step
+
+
+class Momentum(Optimizer):
+    """v ← m·v − lr·g;  p ← p + v.  The velocity remembers the previous direction."""
+
+    name = "momentum"
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        super().__init__(lr)
+        self.momentum = float(momentum)
+        self.velocity: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.velocity is None:
+            self.velocity = np.zeros_like(params)
+        scaled_grad = np.multiply(grads, self.lr, out=self._buffer(params))
+        self.velocity *= self.momentum
+        self.velocity -= scaled_grad
+        params += self.velocity
+
+
+class Nesterov(Optimizer):
+    """Momentum that looks ahead: the step uses the gradient where the velocity is taking us.
+
+    p ← p + m²·v − (1 + m)·lr·g, after v ← m·v − lr·g (the form used in the textbook).
+    """
+
+    name = "nesterov"
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
+        super().__init__(lr)
+        self.momentum = float(momentum)
+        self.velocity: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.velocity is None:
+            self.velocity = np.zeros_like(params)
+        m = self.momentum
+        scaled_grad = np.multiply(grads, self.lr, out=self._buffer(params))
+        self.velocity *= m
+        self.velocity -= scaled_grad
+        params += m * m * self.velocity
+        scaled_grad *= 1.0 + m
+        params -= scaled_grad
+
+
+class AdaGrad(Optimizer):
+    """h ← h + g²;  p ← p − lr·g / (√h + ε).
+
+    Parameters that moved a lot get small steps; every step shrinks as h only grows.
+    """
+
+    name = "adagrad"
+    adaptive = True
+
+    def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
+        super().__init__(lr)
+        self.eps = float(eps)
+        self.sum_sq_grad: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.sum_sq_grad is None:
+            self.sum_sq_grad = np.zeros_like(params)
+        buffer = self._buffer(params)
+        self.sum_sq_grad += np.multiply(grads, grads, out=buffer)
+        _scaled_step(params, grads, self.sum_sq_grad, self.lr, self.eps, buffer)
+
+    def effective_step(self) -> np.ndarray | None:
+        if self.sum_sq_grad is None:
+            return None
+        return self.lr / (np.sqrt(self.sum_sq_grad) + self.eps)
+
+
+class RMSProp(Optimizer):
+    """h ← ρ·h + (1 − ρ)·g²;  p ← p − lr·g / (√h + ε).
+
+    The moving average forgets old gradients, so the steps do not die out.
+    """
+
+    name = "rmsprop"
+    adaptive = True
+
+    def __init__(self, lr: float = 0.01, decay: float = 0.99, eps: float = 1e-7) -> None:
+        super().__init__(lr)
+        self.decay = float(decay)
+        self.eps = float(eps)
+        self.mean_sq_grad: np.ndarray | None = None
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.mean_sq_grad is None:
+            self.mean_sq_grad = np.zeros_like(params)
+        buffer = np.multiply(grads, grads, out=self._buffer(params))
+        buffer -= self.mean_sq_grad  # h += (1 − ρ)(g² − h)  is  h ← ρh + (1 − ρ)g²
+        buffer *= 1.0 - self.decay
+        self.mean_sq_grad += buffer
+        _scaled_step(params, grads, self.mean_sq_grad, self.lr, self.eps, buffer)
+
+    def effective_step(self) -> np.ndarray | None:
+        if self.mean_sq_grad is None:
+            return None
+        return self.lr / (np.sqrt(self.mean_sq_grad) + self.eps)
+
+
+class Adam(Optimizer):
+    """Momentum (a moving average m of g) plus RMSProp (a moving average v of g²).
+
+    m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  p ← p − lr_t·m / (√v + ε),
+    with lr_t = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ) correcting the bias of the zero start.
+    """
+
+    name = "adam"
+    adaptive = True
+
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
+    ) -> None:
+        super().__init__(lr)
+        self.beta1 = float(beta1)
+        self.beta2 = float(beta2)
+        self.eps = float(eps)
+        self.iteration = 0
+        self.mean_grad: np.ndarray | None = None
+        self.mean_sq_grad: np.ndarray | None = None
+
+    def _corrected_lr(self) -> float:
+        t = self.iteration
+        return self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+
+    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
+        if self.mean_grad is None:
+            self.mean_grad = np.zeros_like(params)
+            self.mean_sq_grad = np.zeros_like(params)
+        self.iteration += 1
+        buffer = self._buffer(params)
+        np.subtract(grads, self.mean_grad, out=buffer)  # m += (1 − β₁)(g − m)
+        buffer *= 1.0 - self.beta1
+        self.mean_grad += buffer
+        np.multiply(grads, grads, out=buffer)  # v += (1 − β₂)(g² − v)
+        buffer -= self.mean_sq_grad
+        buffer *= 1.0 - self.beta2
+        self.mean_sq_grad += buffer
+        _scaled_step(
+            params, self.mean_grad, self.mean_sq_grad, self._corrected_lr(), self.eps, buffer
+        )
+
+    def effective_step(self) -> np.ndarray | None:
+        if self.mean_sq_grad is None:
+            return None
+        return self._corrected_lr() / (np.sqrt(self.mean_sq_grad) + self.eps)
+
+
+def _scaled_step(
+    params: np.ndarray,
+    direction: np.ndarray,
+    squares: np.ndarray,
+    lr: float,
+    eps: float,
+    buffer: np.ndarray,
+) -> None:
+    """p ← p − lr·direction / (√squares + ε), the step every adaptive optimizer shares."""
+    np.sqrt(squares, out=buffer)
+    buffer += eps
+    np.divide(direction, buffer, out=buffer)
+    buffer *= lr
+    params -= buffer
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
+}
+
+# Hyper-parameters each optimizer accepts besides the learning rate.
+HYPER_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "momentum": ("momentum",),
+    "nesterov": ("momentum",),
+    "adagrad": ("eps",),
+    "rmsprop": ("decay", "eps"),
+    "adam": ("beta1", "beta2", "eps"),
+}
+
+
+def make_optimizer(name: str, lr: float, **hyper: float) -> Optimizer:
+    """Build an optimizer by name, passing only the hyper-parameters it understands."""
+    try:
+        cls = OPTIMIZERS[name]
+    except KeyError:
+        known = ", ".join(OPTIMIZER_NAMES)
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {known}") from None
+    accepted = {key: hyper[key] for key in HYPER_PARAMETERS[name] if key in hyper}
+    return cls(lr, **accepted)
