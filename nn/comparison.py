@@ -195,21 +195,8 @@ class Comparison:
 
     def __init__(self, configs: Iterable[RunConfig], dataset: Dataset | None = None) -> None:
         configs = list(configs)
-        if not configs:
-            raise ConfigError("runs", "a comparison needs at least one run")
-        names = [config.name for config in configs]
-        for name in names:
-            if names.count(name) > 1:
-                raise ConfigError("name", f"two runs are named {name!r}; names must differ")
-        for config in configs[1:]:
-            if config.data != configs[0].data:
-                raise ConfigError(
-                    f"{config.name}.data",
-                    "every run of a comparison trains on the same data; "
-                    f"{config.name!r} differs from {configs[0].name!r}",
-                )
-        self.dataset = dataset if dataset is not None else load_data(configs[0])
-        check_memory(configs, self.dataset.n_features, self.dataset.n_classes, self.n_train)
+        self.dataset = dataset if dataset is not None else load_data(self._first(configs))
+        self._validate(configs)
         self.initial_configs = configs
         self.schedule: dict[int, list[tuple[str | None, dict[str, Any]]]] = {}
         self._pending: queue.SimpleQueue[tuple[str | None, dict[str, Any]]] = queue.SimpleQueue()
@@ -230,6 +217,29 @@ class Comparison:
         return cls(configs, dataset)
 
     # -- building --------------------------------------------------------------------------
+
+    @staticmethod
+    def _first(configs: list[RunConfig]) -> RunConfig:
+        if not configs:
+            raise ConfigError("runs", "a comparison needs at least one run")
+        return configs[0]
+
+    def _validate(self, configs: list[RunConfig]) -> None:
+        """Names unique, one data set for all, and small enough to fit in memory."""
+        data = self._first(configs).data
+        names = [config.name for config in configs]
+        for config in configs:
+            if names.count(config.name) > 1:
+                raise ConfigError("name", f"two runs are named {config.name!r}; names must differ")
+            if config.data != data:
+                raise ConfigError(
+                    f"{config.name}.data",
+                    "every run of a comparison trains on the same data; "
+                    f"{config.name!r} differs from {configs[0].name!r}",
+                )
+        if hasattr(self, "runs") and data != self.runs[0].config.data:
+            raise ConfigError("data", "a reset keeps the data set; start a new comparison instead")
+        check_memory(configs, self.dataset.n_features, self.dataset.n_classes, self.n_train)
 
     @property
     def n_train(self) -> int:
@@ -288,25 +298,20 @@ class Comparison:
     def done(self) -> bool:
         return not any(run.active for run in self.runs)
 
-    def reset(self) -> None:
-        """Start every run again from step 0 with its current settings and the same seeds.
-        Scheduled changes stay scheduled."""
+    def reset(self, configs: Iterable[RunConfig] | None = None) -> None:
+        """Start every run again from step 0 with the same seeds and its current settings
+        (or with `configs`, for settings that cannot change live: layers, activation, init,
+        batch size, ...). Scheduled changes stay scheduled."""
         self._drain_pending()
-        self._build([run.config for run in self.runs])
+        configs = [run.config for run in self.runs] if configs is None else list(configs)
+        self._validate(configs)
+        self.initial_configs = configs
+        self._build(configs)
 
     def add_run(self, config: RunConfig) -> None:
         """Add a run. Before the first step it joins the stack of its shape; later it starts
         at its own step 0 in a group of its own, fed the same batch sequence from the start."""
-        if config.name in self.names:
-            raise ConfigError("name", f"a run named {config.name!r} already exists")
-        if config.data != self.runs[0].config.data:
-            raise ConfigError("data", "every run of a comparison trains on the same data")
-        check_memory(
-            [run.config for run in self.runs] + [config],
-            self.dataset.n_features,
-            self.dataset.n_classes,
-            self.n_train,
-        )
+        self._validate([run.config for run in self.runs] + [config])
         if self.step_count == 0:
             self._build([run.config for run in self.runs] + [config])
             return

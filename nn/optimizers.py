@@ -73,7 +73,8 @@ class Momentum(Optimizer):
 class Nesterov(Optimizer):
     """Momentum that looks ahead: the step uses the gradient where the velocity is taking us.
 
-    p ← p + m²·v − (1 + m)·lr·g, after v ← m·v − lr·g (the form used in the textbook).
+    v ← m·v − lr·g;  p ← p + m·v − lr·g  (Nesterov's method written for the gradient at p;
+    the textbook's code has a variant that applies the momentum one extra time).
     """
 
     name = "nesterov"
@@ -90,8 +91,7 @@ class Nesterov(Optimizer):
         scaled_grad = np.multiply(grads, self.lr, out=self._buffer(params))
         self.velocity *= m
         self.velocity -= scaled_grad
-        params += m * m * self.velocity
-        scaled_grad *= 1.0 + m
+        params += m * self.velocity
         params -= scaled_grad
 
 

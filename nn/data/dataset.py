@@ -1,0 +1,141 @@
+"""What every loader returns: a `Dataset`, and what it raises: a `DataError`.
+
+The loaders (synthetic, images, user files) differ in where their numbers come from,
+but they all end here, so the rest of trainlab sees one shape of data:
+
+    x_train  float64, (n_train, n_features)     y_train  int64, (n_train,)
+    x_test   float64, (n_test, n_features)      y_test   int64, (n_test,)
+
+Labels are class indices 0..n_classes-1; `class_names[k]` says what class k means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class DataError(ValueError):
+    """Data that cannot be used, with a message naming the place (file, line, column)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A classification data set, already split into a training part and a test part.
+
+    The arrays are held as read-only views: a data set is shared by every run of a
+    comparison, so one run must not be able to change the data the others see.
+    """
+
+    name: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+    class_names: tuple[str, ...]
+    image_shape: tuple[int, int] | None = None
+
+    def __post_init__(self) -> None:
+        for part in ("train", "test"):
+            x, y = getattr(self, f"x_{part}"), getattr(self, f"y_{part}")
+            if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
+                raise DataError(
+                    f"{self.name}: x_{part} must be (n, features) and y_{part} (n,); "
+                    f"got {x.shape} and {y.shape}"
+                )
+            if y.size and (y.min() < 0 or y.max() >= self.n_classes):
+                raise DataError(
+                    f"{self.name}: labels in y_{part} must lie in 0..{self.n_classes - 1}"
+                )
+            for key, values in ((f"x_{part}", x), (f"y_{part}", y)):
+                view = values.view()
+                view.setflags(write=False)
+                object.__setattr__(self, key, view)  # the one write a frozen dataclass allows
+        if self.x_train.shape[1] != self.x_test.shape[1]:
+            raise DataError(
+                f"{self.name}: train has {self.x_train.shape[1]} features "
+                f"but test has {self.x_test.shape[1]}"
+            )
+        if len(self.class_names) != self.n_classes:
+            raise DataError(
+                f"{self.name}: {self.n_classes} classes but {len(self.class_names)} class names"
+            )
+
+    @property
+    def n_features(self) -> int:
+        """How many numbers describe one sample (2 for the 2-D sets, 784 for 28×28 images)."""
+        return self.x_train.shape[1]
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset({self.name!r}: train {self.x_train.shape[0]}×{self.n_features}, "
+            f"test {self.x_test.shape[0]}×{self.n_features}, {self.n_classes} classes)"
+        )
+
+
+def shuffle_and_split(
+    x: np.ndarray, y: np.ndarray, train_ratio: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle the samples, then cut them into a training part and a test part.
+
+    The shuffle matters: generators and files often list one class after another,
+    and a cut without it would put whole classes only in the test set. Both parts
+    keep at least one sample.
+    """
+    order = rng.permutation(len(x))
+    n_train = min(max(round(len(x) * train_ratio), 1), len(x) - 1)
+    train, test = order[:n_train], order[n_train:]
+    return x[train], y[train], x[test], y[test]
+
+
+def keep_first(dataset: Dataset, train_limit: int | None, test_limit: int | None) -> Dataset:
+    """Keep only the first samples of each part (the lecture's "first 300 images")."""
+    if train_limit is None and test_limit is None:
+        return dataset
+    return Dataset(
+        name=dataset.name,
+        x_train=dataset.x_train[:train_limit],
+        y_train=dataset.y_train[:train_limit],
+        x_test=dataset.x_test[:test_limit],
+        y_test=dataset.y_test[:test_limit],
+        n_classes=dataset.n_classes,
+        class_names=dataset.class_names,
+        image_shape=dataset.image_shape,
+    )
+
+
+def labels_to_indices(labels: np.ndarray, where: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Turn labels of any kind (integers or names) into indices 0..K-1 and K class names.
+
+    Integer labels are sorted as numbers (so class 10 comes after class 9), names as
+    text. A classifier needs two classes at least; one class alone is an error.
+    """
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
+            raise DataError(f"{where}: labels must be whole numbers or names")
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind == "S":
+        labels = labels.astype(str)
+    if labels.dtype.kind not in "iubU":
+        raise DataError(f"{where}: labels must be integers or text, not {labels.dtype}")
+    if labels.dtype.kind == "U" and _all_integers(labels):
+        labels = labels.astype(np.int64)
+    values, indices = np.unique(labels, return_inverse=True)
+    if len(values) < 2:
+        only = values[0] if len(values) else None
+        raise DataError(
+            f"{where}: every row has label {str(only)!r}; a classifier needs at least two classes"
+        )
+    return indices.astype(np.int64).reshape(-1), tuple(str(v) for v in values)
+
+
+def _all_integers(texts: np.ndarray) -> bool:
+    """True when every text is an integer such as '3' or '-1'."""
+    try:
+        texts.astype(np.int64)
+    except ValueError:
+        return False
+    return True
