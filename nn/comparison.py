@@ -60,27 +60,28 @@ def load_data(config: RunConfig) -> Dataset:
 
 class BatchSampler:
     """Mini-batches in a fresh random order each epoch; the last partial batch is skipped
-    (it is in the next epoch's order). A full batch is the whole set, every step."""
+    (its samples come early in another epoch's order). A full batch is the whole set.
+
+    The data are put in the epoch's order once per epoch, so each batch is a slice: no
+    copying at every step."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray, rows: int, rng: np.random.Generator):
         self.x, self.y, self.rows, self.rng = x, y, rows, rng
         self.full = rows >= len(y)
         self.position = len(y)  # start with a shuffle
-        if not self.full:
-            self.x_batch = np.empty((rows, x.shape[1]), dtype=x.dtype)
-            self.y_batch = np.empty(rows, dtype=y.dtype)
+        self.x_epoch, self.y_epoch = x, y
 
     def next(self) -> tuple[np.ndarray, np.ndarray]:
         if self.full:
             return self.x, self.y
         if self.position + self.rows > len(self.y):
-            self.order = self.rng.permutation(len(self.y))
+            order = self.rng.permutation(len(self.y))
+            self.x_epoch = np.take(self.x, order, axis=0)
+            self.y_epoch = np.take(self.y, order, axis=0)
             self.position = 0
-        rows = self.order[self.position : self.position + self.rows]
+        start = self.position
         self.position += self.rows
-        np.take(self.x, rows, axis=0, out=self.x_batch)
-        np.take(self.y, rows, axis=0, out=self.y_batch)
-        return self.x_batch, self.y_batch
+        return self.x_epoch[start : self.position], self.y_epoch[start : self.position]
 
 
 @dataclass
@@ -156,13 +157,14 @@ class Group:
         network.l2[index] = config.l2
         network.dropout_rates[index] = config.dropout
         network.batch_norm[index] = config.batch_norm
+        network.refresh()
 
     @property
     def active(self) -> bool:
         return any(run.active for run in self.runs)
 
-    def train_step(self, keep_previous: bool) -> None:
-        """One update of every active run in the group."""
+    def train_step(self, keep_previous: bool) -> bool:
+        """One update of every active run in the group; False once none is left."""
         start = time.perf_counter()
         network = self.network
         x, y = self.sampler.next()
@@ -182,6 +184,7 @@ class Group:
             run.status = DONE if run.step >= run.budget else TRAINING
         self.steps_since_snapshot += 1
         self.seconds_since_snapshot += time.perf_counter() - start
+        return self.active
 
 
 class Comparison:
@@ -339,6 +342,7 @@ class Comparison:
 
     def step(self, n: int = 1) -> None:
         """Advance every unfinished run by `n` updates (stopping early when all are done)."""
+        active = [group for group in self.groups if group.active]
         with np.errstate(all="ignore"):
             for i in range(n):
                 if self.step_count in self.schedule:
@@ -346,12 +350,10 @@ class Comparison:
                         self._apply(run_name, changes)
                 if not self._pending.empty():
                     self._drain_pending()
-                if self.done:
+                if not active:
                     return
                 last = i == n - 1
-                for group in self.groups:
-                    if group.active:
-                        group.train_step(keep_previous=last)
+                active = [group for group in active if group.train_step(keep_previous=last)]
                 self.step_count += 1
 
     def change(self, run: str | None = None, **changes: Any) -> None:
@@ -360,8 +362,9 @@ class Comparison:
         step (or snapshot) and recorded with that step."""
         for key in changes:
             if key not in LIVE_FIELDS:
-                raise ConfigError(key, f"cannot change while training; live settings are "
-                                  f"{', '.join(LIVE_FIELDS)}")
+                raise ConfigError(
+                    key, f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}"
+                )
         targets = [self.run(run).config] if run else [r.config for r in self.runs]
         for config in targets:  # validate now, in the caller's thread
             config.with_changes(**changes)
@@ -560,10 +563,11 @@ def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
         value_range = (low, high)
     effective = run.optimizer.effective_step()
     stats = []
-    for layer_index, dense in enumerate(network.dense):
-        slot = network.slots[f"W{layer_index + 1}"]
-        weights = dense.weights[index]
-        grad_norm = float(np.linalg.norm(dense.grad_weights[index]))
+    for layer_index in range(len(network.dense)):
+        name = f"W{layer_index + 1}"
+        slot = network.slots[name]
+        weights = network.view(name)[index]
+        grad_norm = float(np.linalg.norm(network.view(name, network.grads)[index]))
         previous = group.previous_params[index, slot.start : slot.stop]
         weight_norm = float(np.linalg.norm(weights))
         update_norm = float(np.linalg.norm(weights.reshape(-1) - previous))

@@ -34,25 +34,27 @@ class Dense:
         self.grad_bias = grad_bias
         self.input: np.ndarray | None = None
         self._ones: np.ndarray | None = None
+        # np.dot is the cheaper call for plain matrices (a single run); matmul stacks.
+        self.product = np.dot if weights.ndim == 2 else np.matmul
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input = x
-        z = np.matmul(x, self.weights)
+        z = self.product(x, self.weights)
         z += self.bias
         return z
 
     def backward(self, grad_z: np.ndarray, need_grad_input: bool = True) -> np.ndarray | None:
         x = self.input
-        np.matmul(x.swapaxes(-1, -2), grad_z, out=self.grad_weights)
+        self.product(x.swapaxes(-1, -2), grad_z, out=self.grad_weights)
         # Σ over the batch as a product with a row of ones: much faster than .sum(axis)
         # on small arrays.
         batch = grad_z.shape[-2]
         if self._ones is None or self._ones.shape[-1] != batch:
             self._ones = np.ones((1, batch), dtype=grad_z.dtype)
-        np.matmul(self._ones, grad_z, out=self.grad_bias)
+        self.product(self._ones, grad_z, out=self.grad_bias)
         if not need_grad_input:
             return None
-        return np.matmul(grad_z, self.weights.swapaxes(-1, -2))
+        return self.product(grad_z, self.weights.swapaxes(-1, -2))
 
 
 # -- activations ------------------------------------------------------------------------
@@ -106,7 +108,7 @@ class ReLU:
         return z
 
     def backward(self, grad: np.ndarray) -> np.ndarray:
-        grad *= self.output > 0
+        grad *= np.sign(self.output)  # 1 where the unit was on, 0 where off (cheaper than a mask)
         return grad
 
 
@@ -186,21 +188,26 @@ class Dropout:
     def __init__(self, rates: np.ndarray, rngs: list[np.random.Generator]) -> None:
         self.rates = rates  # (K,), shared with the network so live changes are seen
         self.rngs = rngs  # one stream per run
+        self.active = False  # any rate > 0; the network keeps it current
         self.mask: np.ndarray | None = None
         self.fixed_mask: np.ndarray | None = None  # set by gradient checks
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
         self.mask = None
-        if not training or not self.rates.any():
+        if not (training and self.active):
             return x
         if self.fixed_mask is not None:
             self.mask = self.fixed_mask
         else:
-            self.mask = np.ones(x.shape, dtype=x.dtype)
-            for run, rate in enumerate(self.rates):
+            self.mask = np.empty_like(x)
+            per_run = [self.mask] if x.ndim == 2 else self.mask  # 2-D: a single run
+            for run, mask in enumerate(per_run):
+                rate = self.rates[run]
                 if rate > 0:
-                    keep = self.rngs[run].random(x.shape[1:], dtype=x.dtype) >= rate
-                    np.multiply(keep, 1.0 / (1.0 - rate), out=self.mask[run])
+                    keep = self.rngs[run].random(mask.shape, dtype=x.dtype) >= rate
+                    np.multiply(keep, 1.0 / (1.0 - rate), out=mask)
+                else:
+                    mask.fill(1.0)
         # Not in place: the activation before us keeps its output for its backward pass.
         return x * self.mask
 
@@ -235,12 +242,17 @@ class BatchNorm:
         self.eps = eps
         self.running_mean = np.zeros(gamma.shape, dtype=gamma.dtype)
         self.running_var = np.ones(gamma.shape, dtype=gamma.dtype)
-        self.active = False
+        self.active = False  # some run uses batch norm; the network keeps it current
+        self.mixed = False  # some runs do, others do not
+
+    def running_stats(self) -> tuple[np.ndarray, np.ndarray]:
+        """Running mean and variance with the run axis, (K, 1, units)."""
+        shape = (len(self.enabled), 1, self.running_mean.shape[-1])
+        return self.running_mean.reshape(shape), self.running_var.reshape(shape)
 
     def forward(self, x: np.ndarray, mode: str) -> np.ndarray:
         """mode: "train" (batch statistics, updates running ones), "probe" (batch
         statistics, no update) or "eval" (running statistics)."""
-        self.active = bool(self.enabled.any())
         if not self.active:
             return x
         if mode == "eval":
@@ -257,7 +269,7 @@ class BatchNorm:
         self.std = np.sqrt(var + self.eps)
         self.normalized = (x - mean) / self.std
         out = self.gamma * self.normalized + self.beta
-        if not self.enabled.all():
+        if self.mixed:
             off = ~self.enabled
             out[off] = x[off]
         return out
@@ -273,7 +285,7 @@ class BatchNorm:
         grad_x = grad_x_hat - grad_x_hat.mean(axis=-2, keepdims=True)
         grad_x -= x_hat * (grad_x_hat * x_hat).mean(axis=-2, keepdims=True)
         grad_x /= self.std
-        if not self.enabled.all():
+        if self.mixed:
             off = ~self.enabled
             grad_x[off] = grad[off]
             self.grad_gamma[off] = 0
@@ -290,22 +302,39 @@ class SoftmaxCrossEntropy:
     Together their gradient is simply (p − one_hot(y)) / batch.
     """
 
+    def __init__(self) -> None:
+        self._batch = -1
+
+    def _prepare(self, scores: np.ndarray, labels: np.ndarray) -> None:
+        """Constants that depend only on the batch size (sums as cheap products)."""
+        batch, classes = scores.shape[-2:]
+        if (batch, classes, scores.dtype) != (
+            self._batch,
+            getattr(self, "_classes", -1),
+            getattr(self, "_dtype", None),
+        ):
+            self._batch, self._classes, self._dtype = batch, classes, scores.dtype
+            self.rows = np.arange(batch)
+            self.class_ones = np.ones((classes, 1), dtype=scores.dtype)
+            self.batch_mean = np.full(batch, 1.0 / batch, dtype=scores.dtype)
+
     def forward(self, scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
-        """Mean loss per run, shape (K,)."""
+        """Mean loss per run, shape (K,) (a scalar array for a single run without run axis).
+        log Σ exp is computed after subtracting each row's maximum, so it cannot overflow."""
+        self._prepare(scores, labels)
         shifted = scores - scores.max(axis=-1, keepdims=True)
         exp = np.exp(shifted)
-        total = exp.sum(axis=-1, keepdims=True)
-        self.probs = exp / total
+        total = np.matmul(exp, self.class_ones)  # Σ over classes, (…, batch, 1)
+        self.probs = np.divide(exp, total, out=exp)
         self.labels = labels
-        rows = np.arange(labels.shape[0])
-        true_shifted = shifted[..., rows, labels]
-        return (np.log(total[..., 0]) - true_shifted).mean(axis=-1)
+        per_sample = np.log(total[..., 0])
+        per_sample -= shifted[..., self.rows, labels]
+        return np.matmul(per_sample, self.batch_mean)
 
     def backward(self) -> np.ndarray:
         grad = self.probs
-        rows = np.arange(self.labels.shape[0])
-        grad[..., rows, self.labels] -= 1.0
-        grad /= self.labels.shape[0]
+        grad[..., self.rows, self.labels] -= 1.0
+        grad *= self.batch_mean[0]
         return grad
 
 

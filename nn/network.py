@@ -7,6 +7,8 @@ operations. The layers see views into these buffers. The layout of a row is
     [ W₁ … W_L | b₁ … b_L | γ₁ … γ_{L−1} | β₁ … β_{L−1} ]
 
 so the weights (the only thing L1/L2 penalize) are one contiguous slice.
+A stack of one run drops the run axis inside the layers (plain 2-D matrix products are
+cheaper for small nets); the public methods always show the run axis.
 Every hidden layer is Dense → BatchNorm → activation → Dropout; batch norm and dropout
 do nothing for runs that have them switched off (and cost nothing when all do).
 """
@@ -105,29 +107,38 @@ class StackedNetwork:
         self.dropout_rates = np.zeros(K)
         self.batch_norm = np.zeros(K, dtype=bool)
 
-        self.dense = [
-            Dense(
-                self.view(f"W{i + 1}"),
-                self.view(f"b{i + 1}"),
-                self.view(f"W{i + 1}", self.grads),
-                self.view(f"b{i + 1}", self.grads),
-            )
-            for i in range(n_dense)
-        ]
+        self.squeezed = K == 1
+        self.dense = [Dense(*self._layer_views("W", "b", i + 1)) for i in range(n_dense)]
         self.norms = [
-            BatchNorm(
-                self.view(f"gamma{i + 1}"),
-                self.view(f"beta{i + 1}"),
-                self.view(f"gamma{i + 1}", self.grads),
-                self.view(f"beta{i + 1}", self.grads),
-                self.batch_norm,
-            )
+            BatchNorm(*self._layer_views("gamma", "beta", i + 1), self.batch_norm)
             for i in range(len(hidden))
         ]
         self.activations = [RunwiseActivation(activations) for _ in hidden]
         self.dropouts = [Dropout(self.dropout_rates, dropout_rngs) for _ in hidden]
         self.loss = SoftmaxCrossEntropy() if loss == "cross_entropy" else MeanSquaredError(output)
         self.hidden_outputs: list[np.ndarray] = []
+        self.refresh()
+
+    def _layer_views(self, first: str, second: str, layer: int) -> list[np.ndarray]:
+        """Views for a layer's two parameter arrays and then their gradients, e.g.
+        (W, b, ∂W, ∂b); without the run axis for a single run."""
+        views = [
+            self.view(f"{name}{layer}", buffer)
+            for buffer in (self.params, self.grads)
+            for name in (first, second)
+        ]
+        return [view[0] for view in views] if self.squeezed else views
+
+    def refresh(self) -> None:
+        """Re-read the per-run settings after a change: which layers have work to do.
+        (Checked once per change, not at every step.)"""
+        self.any_l1 = bool(self.l1.any())
+        self.any_l2 = bool(self.l2.any())
+        for dropout in self.dropouts:
+            dropout.active = bool(self.dropout_rates.any())
+        for norm in self.norms:
+            norm.active = bool(self.batch_norm.any())
+            norm.mixed = norm.active and not self.batch_norm.all()
 
     # -- parameters ------------------------------------------------------------------------
 
@@ -139,10 +150,9 @@ class StackedNetwork:
 
     def initialize(self, run: int, init: str | float, rng: np.random.Generator) -> None:
         """Draw run `run`'s weights layer by layer (in float64, then cast); biases are 0."""
-        for i, layer in enumerate(self.dense):
-            n_in = self.sizes[i]
-            std = init_std(init, n_in)
-            layer.weights[run] = rng.standard_normal(layer.weights.shape[1:]) * std
+        for i in range(len(self.dense)):
+            weights = self.view(f"W{i + 1}")[run]
+            weights[...] = rng.standard_normal(weights.shape) * init_std(init, self.sizes[i])
         for slot in self.slots.values():
             if not slot.name.startswith("W"):
                 fill = 1.0 if slot.name.startswith("gamma") else 0.0
@@ -167,7 +177,11 @@ class StackedNetwork:
     def forward(self, x: np.ndarray, mode: str = "train") -> np.ndarray:
         """Scores (K, batch, classes). mode: "train", "eval", or "probe" (batch-norm batch
         statistics without touching the running ones; no dropout). In probe mode the hidden
-        activations are kept in `hidden_outputs`."""
+        activations are kept in `hidden_outputs`, each (K, batch, units)."""
+        scores = self._forward(x, mode)
+        return scores[None] if self.squeezed else scores
+
+    def _forward(self, x: np.ndarray, mode: str) -> np.ndarray:
         training = mode == "train"
         keep = mode == "probe"
         self.hidden_outputs = []
@@ -179,7 +193,7 @@ class StackedNetwork:
             h = norm.forward(h, mode)
             h = activation.forward(h)
             if keep:
-                self.hidden_outputs.append(h.copy())
+                self.hidden_outputs.append(h[None].copy() if self.squeezed else h.copy())
             h = dropout.forward(h, training)
         return self.dense[-1].forward(h)
 
@@ -201,19 +215,19 @@ class StackedNetwork:
         gradients. The returned loss is the data loss; penalties are reported apart.
         mode="probe" computes the same gradients without dropout and without touching
         batch norm's running statistics (for measurements that must not change a run)."""
-        scores = self.forward(x, mode)
+        scores = self._forward(x, mode)
         loss = self.loss.forward(scores, labels)
         self.backward()
         self.add_penalty_gradients()
-        return loss
+        return loss.reshape(self.n_runs)
 
     def add_penalty_gradients(self) -> None:
         """∂/∂W of λ₁·Σ|W| + ½λ₂·ΣW²  is  λ₁·sign(W) + λ₂·W (weights only)."""
         weights = self.params[:, : self.n_weights]
         grad_weights = self.grads[:, : self.n_weights]
-        if self.l2.any():
+        if self.any_l2:
             grad_weights += self.l2.astype(self.dtype)[:, None] * weights
-        if self.l1.any():
+        if self.any_l1:
             grad_weights += self.l1.astype(self.dtype)[:, None] * np.sign(weights)
 
     def penalty(self) -> np.ndarray:
@@ -255,7 +269,9 @@ class StackedNetwork:
         other.params[...] = self.params[runs]
         for name in ("l1", "l2", "dropout_rates", "batch_norm"):
             getattr(other, name)[...] = getattr(self, name)[runs]
+        other.refresh()
         for mine, theirs in zip(self.norms, other.norms, strict=True):
-            theirs.running_mean[...] = mine.running_mean[runs]
-            theirs.running_var[...] = mine.running_var[runs]
+            mean, var = mine.running_stats()
+            theirs.running_mean[...] = mean[runs].reshape(theirs.running_mean.shape)
+            theirs.running_var[...] = var[runs].reshape(theirs.running_var.shape)
         return other

@@ -1,0 +1,412 @@
+"""Presets: the lecture as scenarios a student replays and the program checks.
+
+A preset is a TOML file (presets/*.toml, or any path): a base run, variants that each
+change one thing, a timeline (at step N: change a setting, show a caption) and claims
+(nn/claims.py). Presets are data: the same config types load them, and every mistake in
+one is reported with the file and the key (or line) where it is, and what was expected.
+The format is documented in presets/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nn.claims import Claim, ClaimError, ClaimResult, parse_claim
+from nn.comparison import Comparison
+from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.snapshot import Snapshot
+
+PRESET_KEYS = (
+    "title",
+    "title_ko",
+    "section",
+    "summary",
+    "summary_ko",
+    "snapshot_every",
+    "base",
+    "variants",
+    "timeline",
+    "claims",
+)
+TEXT_KEYS = ("title", "title_ko", "section", "summary", "summary_ko")
+EVENT_KEYS = ("step", "run", "change", "caption", "caption_ko")
+
+
+class PresetError(ValueError):
+    """A preset file is unusable; the message names the file, the line or key, and why."""
+
+
+@dataclass(frozen=True)
+class Caption:
+    step: int
+    en: str
+    ko: str
+
+    def text(self, lang: str = "en") -> str:
+        return self.ko if lang == "ko" and self.ko else self.en
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """At `step`: apply `changes` to run `run` (None: every run) and/or show a caption."""
+
+    step: int
+    run: str | None
+    changes: dict[str, Any]
+    caption: Caption | None
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str  # the file stem, e.g. "vanishing-gradient"
+    title: str
+    title_ko: str
+    section: str  # the LECTURE.md section, e.g. "2. Vanishing gradients"
+    summary: str
+    summary_ko: str
+    base: RunConfig
+    variants: dict[str, dict[str, Any]]  # run name -> overrides of the base
+    timeline: tuple[TimelineEvent, ...]
+    claims: tuple[Claim, ...]
+    snapshot_every: int  # steps between snapshots when checking headless
+    path: str = ""  # where it was loaded from
+
+    def run_configs(self) -> list[RunConfig]:
+        """The base run first, then one run per variant."""
+        return [self.base] + [
+            _variant_config(self.base, name, overrides) for name, overrides in self.variants.items()
+        ]
+
+    def comparison(self) -> Comparison:
+        """The runs side by side, with the timeline's changes scheduled at their steps."""
+        comparison = Comparison(self.run_configs())
+        for event in self.timeline:
+            if event.changes:
+                comparison.at_step(event.step, event.run, **event.changes)
+        return comparison
+
+    def captions_until(self, step: int) -> list[Caption]:
+        """Captions due by `step`, in order (the one at step 0 is the intro)."""
+        return [e.caption for e in self.timeline if e.caption is not None and e.step <= step]
+
+    def title_in(self, lang: str = "en") -> str:
+        return self.title_ko if lang == "ko" and self.title_ko else self.title
+
+    def summary_in(self, lang: str = "en") -> str:
+        return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
+
+
+# -- finding and loading -----------------------------------------------------------------
+
+
+def _shipped() -> dict[str, Any]:
+    folder = resources.files("presets")
+    return {
+        entry.name.removesuffix(".toml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+def preset_names() -> list[str]:
+    """The shipped presets in lecture order: default first, then by their first claim id."""
+    presets = [load_preset(name) for name in _shipped()]
+    return [p.name for p in sorted(presets, key=_lecture_order)]
+
+
+def _lecture_order(preset: Preset) -> tuple:
+    ids = [_id_key(claim.id) for claim in preset.claims] or [(0,)]
+    return (preset.name != "default", min(ids), preset.name)
+
+
+def _id_key(claim_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", claim_id)) or (0,)
+
+
+def load_preset(name_or_path: str | Path) -> Preset:
+    """A shipped preset by name ("dropout"), or any .toml file by its path."""
+    text_name = str(name_or_path)
+    shipped = _shipped()
+    if text_name in shipped:
+        entry = shipped[text_name]
+        return parse_preset(entry.read_text(encoding="utf-8"), text_name, f"presets/{entry.name}")
+    path = Path(name_or_path)
+    if path.suffix != ".toml" and not path.exists():
+        raise PresetError(
+            f"{text_name}: no such preset; shipped ones are {', '.join(sorted(shipped))} "
+            "(or give the path of a .toml file)"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PresetError(f"{path}: cannot read the file ({error.strerror})") from None
+    return parse_preset(text, path.stem, str(path))
+
+
+def parse_preset(text: str, name: str, where: str) -> Preset:
+    """Parse and validate a preset's TOML text; `where` names the file in messages."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PresetError(f"{where}: not valid TOML: {_toml_message(error)}") from None
+    try:
+        return _build_preset(raw, name, where)
+    except (ConfigError, ClaimError) as error:
+        raise PresetError(f"{where}: {error}") from None
+
+
+def _toml_message(error: tomllib.TOMLDecodeError) -> str:
+    """tomllib says '… (at line 3, column 7)'; lead with the line so it is seen first."""
+    message = str(error)
+    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if not found:
+        return message
+    reason = message[: found.start()].strip()
+    return f"line {found.group(1)}, column {found.group(2)}: {reason}"
+
+
+def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
+    for key in raw:
+        if key not in PRESET_KEYS:
+            raise ConfigError(key, f"unknown key; known ones are {', '.join(PRESET_KEYS)}")
+    if "title" not in raw:
+        raise ConfigError("title", "missing; every preset needs a title")
+    texts = {key: raw.get(key, "") for key in TEXT_KEYS}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise ConfigError(key, f"must be text, got {value!r}")
+    snapshot_every = raw.get("snapshot_every", 50)
+    if (
+        not isinstance(snapshot_every, int)
+        or isinstance(snapshot_every, bool)
+        or snapshot_every < 1
+    ):
+        raise ConfigError(
+            "snapshot_every", f"must be a whole number of at least 1, got {snapshot_every!r}"
+        )
+    base_raw = raw.get("base", {})
+    if not isinstance(base_raw, dict):
+        raise ConfigError("base", f"must be a table of run settings, got {base_raw!r}")
+    base = _run_config(base_raw, "base")
+    variants_raw = raw.get("variants", {})
+    if not isinstance(variants_raw, dict):
+        raise ConfigError(
+            "variants", "must be a table: [variants.NAME] with the settings it changes"
+        )
+    variants: dict[str, dict[str, Any]] = {}
+    for run_name, overrides in variants_raw.items():
+        if not isinstance(overrides, dict):
+            raise ConfigError(
+                f"variants.{run_name}", f"must be a table of settings, got {overrides!r}"
+            )
+        if run_name == base.name:
+            raise ConfigError(
+                f"variants.{run_name}",
+                f"the base run is already named {run_name!r}; give the variant another name",
+            )
+        _variant_config(base, run_name, overrides)  # validates
+        variants[run_name] = overrides
+    configs = {base.name: base} | {
+        run_name: _variant_config(base, run_name, o) for run_name, o in variants.items()
+    }
+    timeline = tuple(
+        _parse_event(event, f"timeline[{i}]", configs)
+        for i, event in enumerate(_array_of_tables(raw.get("timeline", []), "timeline"))
+    )
+    claims = tuple(
+        _parse_claim(claim, f"claims[{i}]", name, configs)
+        for i, claim in enumerate(_array_of_tables(raw.get("claims", []), "claims"))
+    )
+    return Preset(
+        name=name,
+        base=base,
+        variants=variants,
+        timeline=tuple(sorted(timeline, key=lambda event: event.step)),
+        claims=claims,
+        snapshot_every=snapshot_every,
+        path=where,
+        **texts,
+    )
+
+
+def _variant_config(base: RunConfig, name: str, overrides: dict[str, Any]) -> RunConfig:
+    """The base with a variant's overrides, validated like any run (RunConfig.from_dict)."""
+    overrides = dict(overrides)
+    if isinstance(overrides.get("optimizer"), str):  # a new optimizer keeps the base's lr
+        overrides["optimizer"] = {"name": overrides["optimizer"]}
+    values = base.to_dict()
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(values.get(key), dict):
+            values[key] = {**values[key], **value}
+        else:
+            values[key] = value
+    values["name"] = name
+    return _run_config(values, f"variants.{name}")
+
+
+def _run_config(values: dict[str, Any], table: str) -> RunConfig:
+    """RunConfig.from_dict, with the key of a bad setting given as a dotted path."""
+    try:
+        return RunConfig.from_dict(values)
+    except ConfigError as error:
+        raise ConfigError(f"{table}.{error.field}", error.reason) from None
+
+
+def _array_of_tables(value: Any, key: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ConfigError(key, f"must be an array of tables ([[{key}]] sections)")
+    return value
+
+
+def _check_run(run: Any, where: str, configs: dict[str, RunConfig]) -> None:
+    if run not in configs:
+        raise ConfigError(where, f"no run named {run!r}; the runs are {', '.join(configs)}")
+
+
+def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig]) -> TimelineEvent:
+    for key in raw:
+        if key not in EVENT_KEYS:
+            raise ConfigError(
+                f"{where}.{key}", f"unknown key; known ones are {', '.join(EVENT_KEYS)}"
+            )
+    step = raw.get("step")
+    if not isinstance(step, int) or isinstance(step, bool) or step < 0:
+        raise ConfigError(f"{where}.step", f"must be a whole number of at least 0, got {step!r}")
+    run = raw.get("run")
+    if run is not None:
+        _check_run(run, f"{where}.run", configs)
+    changes = raw.get("change", {})
+    if not isinstance(changes, dict):
+        raise ConfigError(
+            f"{where}.change", f"must be a table like {{ dropout = 0.5 }}, got {changes!r}"
+        )
+    for key, value in changes.items():
+        if key not in LIVE_FIELDS:
+            raise ConfigError(
+                f"{where}.change.{key}",
+                f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}",
+            )
+        for config in [configs[run]] if run else configs.values():
+            try:
+                config.with_changes(**{key: value})
+            except ConfigError as error:
+                raise ConfigError(f"{where}.change.{key}", error.reason) from None
+            except TypeError:
+                raise ConfigError(
+                    f"{where}.change.{key}", f"not a usable value: {value!r}"
+                ) from None
+    caption = None
+    if "caption" in raw or "caption_ko" in raw:
+        en, ko = raw.get("caption", ""), raw.get("caption_ko", "")
+        for key, value in (("caption", en), ("caption_ko", ko)):
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}.{key}", f"must be text, got {value!r}")
+        caption = Caption(step, en, ko)
+    if not changes and caption is None:
+        raise ConfigError(where, "an event needs a change, a caption, or both")
+    return TimelineEvent(step, run, dict(changes), caption)
+
+
+def _parse_claim(
+    raw: dict[str, Any], where: str, preset: str, configs: dict[str, RunConfig]
+) -> Claim:
+    claim = parse_claim(raw, where, preset)
+    for side, measure in zip(("left", "right") * len(claim.checks), claim.measures, strict=False):
+        if measure.run is None:
+            continue
+        _check_run(measure.run, f"{where}.{side}.run", configs)
+        layer = measure.layer
+        if isinstance(layer, int):
+            n_dense = len(configs[measure.run].layers) + 1
+            if layer > n_dense:
+                raise ConfigError(
+                    f"{where}.{side}.layer",
+                    f"run {measure.run!r} has {n_dense} layers (counting the output); got {layer}",
+                )
+    return claim
+
+
+# -- playing headless --------------------------------------------------------------------
+
+
+@dataclass
+class PresetResult:
+    """A preset trained to the end: the snapshots taken, and its claims evaluated."""
+
+    preset: Preset
+    snapshots: dict[int, Snapshot]  # by comparison step
+    final: Snapshot
+    configs: dict[str, RunConfig]
+    n_train: int
+    noise: dict[tuple[int | None, str, int], float] = field(default_factory=dict)
+    claims: list[ClaimResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return all(result.passed for result in self.claims)
+
+    def snapshot_at(self, step: int) -> Snapshot:
+        """The last snapshot taken at or before `step` (the final one past the end)."""
+        taken = [s for s in self.snapshots if s <= step]
+        return self.snapshots[max(taken)] if taken else self.final
+
+    def gradient_noise(self, step: int | None, run: str, batch_size: int) -> float:
+        return self.noise[(step, run, batch_size)]
+
+
+Progress = Callable[[str, int, int], None]  # preset name, step, last step
+
+
+def run_preset(preset: Preset, progress: Progress | None = None) -> PresetResult:
+    """Train a preset headless to the end of its budget, snapshotting every
+    `snapshot_every` steps and at every step a claim names, then evaluate its claims."""
+    start = time.perf_counter()
+    comparison = preset.comparison()
+    configs = {run.name: run.config for run in comparison.runs}
+    n_train = comparison.n_train
+    measures = [m for claim in preset.claims for m in claim.measures if m.run is not None]
+    steps = [(m, m.step_for(configs[m.run], n_train)) for m in measures]
+    named = {step for _, step in steps if step is not None}  # a snapshot at each
+    layer_steps = {step for m, step in steps if step is not None and m.needs_layers}
+    last = max(config.budget_steps(n_train) for config in configs.values())
+    noise_wanted = [m for m in measures if m.kind == "noise"]
+
+    snapshots: dict[int, Snapshot] = {}
+    noise: dict[tuple[int | None, str, int], float] = {}
+
+    def take(final: bool = False) -> Snapshot:
+        step = comparison.step_count
+        snapshot = comparison.snapshot(layers=final or step in layer_steps)
+        snapshots[step] = snapshot
+        for m in noise_wanted:
+            wanted = m.step_for(configs[m.run], n_train)
+            if wanted == step or (final and wanted is None):
+                size = int(m.batch_size or 1)
+                value = comparison.gradient_noise(m.run, [size])[size]
+                noise[(wanted, m.run, size)] = value
+        return snapshot
+
+    take()
+    while not comparison.done:
+        now = comparison.step_count
+        stops = [s for s in named if s > now]
+        stop = min([(now // preset.snapshot_every + 1) * preset.snapshot_every, *stops])
+        comparison.step(stop - now)
+        if comparison.step_count == now:
+            break
+        take()
+        if progress is not None:
+            progress(preset.name, comparison.step_count, last)
+    final = take(final=True)
+    result = PresetResult(preset, snapshots, final, configs, n_train, noise)
+    result.claims = [claim.evaluate(result) for claim in preset.claims]
+    result.seconds = time.perf_counter() - start
+    return result
