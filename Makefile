@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/trainlab
 
+# One BLAS thread, as the app uses: many threads on small matrices are slower on 2 cores.
+export OPENBLAS_NUM_THREADS ?= 1
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

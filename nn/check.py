@@ -18,9 +18,10 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_PRESET = 0, 1, 2
 
 
 def check_command(
-    names: list[str], as_json: bool, out: TextIO = sys.stdout, err: TextIO | None = None
+    names: list[str], as_json: bool, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Run the named presets (all shipped ones when none) and print their claims."""
+    out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     try:
         presets = [load_preset(name) for name in (names or preset_names())]

@@ -68,6 +68,7 @@ class BatchSampler:
     def __init__(self, x: np.ndarray, y: np.ndarray, rows: int, rng: np.random.Generator):
         self.x, self.y, self.rows, self.rng = x, y, rows, rng
         self.full = rows >= len(y)
+        self.batches_per_epoch = max(1, len(y) // rows)  # one pass through one shuffle
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y
 
@@ -488,7 +489,7 @@ class Comparison:
             effective = [s.effective_step for s in stats if s.effective_step is not None]
             row = {
                 "step": run.step,
-                "epoch": run.step * group.sampler.rows / self.n_train,
+                "epoch": run.step / group.sampler.batches_per_epoch,
                 "train_loss": float(train_loss[index]),
                 "train_accuracy": float(train_accuracy[index]),
                 "test_loss": float(test_loss[index]),
@@ -604,8 +605,8 @@ def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
                 weight_edges=weight_edges,
                 near_zero=float((np.abs(weights) < 1e-3).mean()),
                 update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
-                effective_step=(
-                    float(effective[slot.start : slot.stop].mean())
+                effective_step=(  # the median: a few dead units (h = 0) must not swamp it
+                    float(np.median(effective[slot.start : slot.stop]))
                     if effective is not None
                     else None
                 ),

@@ -418,7 +418,12 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        # TOML basic strings may hold no control characters: escape every one of them.
+        escaped = "".join(
+            {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t"}.get(char)
+            or (char if " " <= char != "\x7f" else f"\\u{ord(char):04x}")
+            for char in value
+        )
         return f'"{escaped}"'
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"

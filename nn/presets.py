@@ -150,6 +150,48 @@ def load_preset(name_or_path: str | Path) -> Preset:
     return parse_preset(text, path.stem, str(path))
 
 
+def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
+    """A single run's config as a scenario: one run, no timeline, no claims."""
+    return Preset(
+        name=name,
+        title=name,
+        title_ko=name,
+        section="",
+        summary=f"one run from {where or name}",
+        summary_ko=f"{where or name}의 실행 하나",
+        base=config,
+        variants={},
+        timeline=(),
+        claims=(),
+        snapshot_every=50,
+        path=where,
+    )
+
+
+def load_scenario(target: str | Path) -> Preset:
+    """What `trainlab TARGET` opens: a shipped preset by name, a preset file (it has a
+    [base] table), or a run's config file (a RunConfig in TOML)."""
+    text_name = str(target)
+    path = Path(target)
+    if text_name in _shipped() or path.suffix != ".toml":
+        return load_preset(target)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PresetError(f"{path}: cannot read the file ({error.strerror})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PresetError(f"{path}: not valid TOML: {_toml_message(error)}") from None
+    if "base" in raw:
+        return parse_preset(text, path.stem, str(path))
+    try:
+        config = RunConfig.from_dict(raw)
+    except ConfigError as error:
+        raise PresetError(f"{path}: {error}") from None
+    return preset_from_config(config, path.stem, str(path))
+
+
 def parse_preset(text: str, name: str, where: str) -> Preset:
     """Parse and validate a preset's TOML text; `where` names the file in messages."""
     try:

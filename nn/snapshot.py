@@ -45,7 +45,7 @@ class LayerStats:
     weight_edges: np.ndarray
     near_zero: float  # fraction of |w| < 1e-3
     update_ratio: float  # ‖ΔW‖ / ‖W‖ of the last step
-    effective_step: float | None  # mean lr/(√h + ε), adaptive optimizers only
+    effective_step: float | None  # median lr/(√h + ε), adaptive optimizers only
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class RunSnapshot:
     name: str
     step: int
     epoch: float
-    samples_seen: int
+    samples_seen: int  # epoch = step / (full batches per shuffled pass)
     budget: int  # steps this run trains for
     status: str
     diverged_step: int | None

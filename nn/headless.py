@@ -1,0 +1,184 @@
+"""`trainlab run`: train a scenario without a screen and print what happened.
+
+Everything the app shows, the core can compute alone; this command proves it. Exit
+status 0 on success, 2 on bad input (the message names the file and the field), 1 on
+an internal error.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from nn.comparison import Comparison
+from nn.config import ConfigError
+from nn.data import DataError
+from nn.presets import Preset, PresetError, load_scenario
+from nn.snapshot import RunSnapshot, Snapshot
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
+
+
+class Progress:
+    """A progress bar with ETA on a terminal; a plain line every 10 % otherwise."""
+
+    def __init__(self, out: TextIO, total: int) -> None:
+        self.out, self.total = out, max(total, 1)
+        self.tty = out.isatty()
+        self.start = time.perf_counter()
+        self.last_tenth = -1
+
+    def update(self, step: int) -> None:
+        fraction = min(step / self.total, 1.0)
+        elapsed = time.perf_counter() - self.start
+        eta = elapsed / fraction - elapsed if fraction > 0 else float("nan")
+        if self.tty:
+            filled = int(fraction * 30)
+            bar = "█" * filled + "·" * (30 - filled)
+            self.out.write(
+                f"\r{bar} {fraction:4.0%}  step {step}/{self.total}  ETA {_duration(eta)} "
+            )
+        elif int(fraction * 10) > self.last_tenth:
+            self.last_tenth = int(fraction * 10)
+            self.out.write(f"step {step}/{self.total} ({fraction:.0%}), ETA {_duration(eta)}\n")
+        self.out.flush()
+
+    def finish(self) -> None:
+        if self.tty:
+            self.out.write("\n")
+
+
+def _duration(seconds: float) -> str:
+    if seconds != seconds:  # NaN: not known yet
+        return "?"
+    return f"{seconds:.0f}s" if seconds < 90 else f"{seconds / 60:.1f}min"
+
+
+def with_budget(preset: Preset, steps: int | None, epochs: float | None) -> list:
+    """The scenario's run configs with the command line's budget, if one was given."""
+    configs = preset.run_configs()
+    if steps is not None:
+        configs = [c.with_changes(steps=steps, epochs=0.0) for c in configs]
+    elif epochs is not None:
+        configs = [c.with_changes(epochs=float(epochs)) for c in configs]
+    return configs
+
+
+def train(
+    preset: Preset, steps: int | None, epochs: float | None, out: TextIO
+) -> tuple[Snapshot, float]:
+    """Train to the end of the budget, with a progress display. Returns the final
+    snapshot and the seconds spent training (not measuring)."""
+    comparison = Comparison(with_budget(preset, steps, epochs))
+    for event in preset.timeline:
+        if event.changes:
+            comparison.at_step(event.step, event.run, **event.changes)
+    total = max(run.budget for run in comparison.runs)
+    progress = Progress(out, total)
+    chunk = max(1, total // 100)
+    training_seconds = 0.0
+    while not comparison.done:
+        start = time.perf_counter()
+        comparison.step(chunk)
+        training_seconds += time.perf_counter() - start
+        comparison.snapshot(layers=False)  # history for --csv
+        progress.update(comparison.step_count)
+    progress.finish()
+    return comparison.snapshot(), training_seconds
+
+
+def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
+    return {
+        "name": run.name,
+        "differs": run.differences,
+        "step": run.step,
+        "epoch": round(run.epoch, 3),
+        "train_loss": run.train_loss,
+        "train_accuracy": run.train_accuracy,
+        "test_loss": run.test_loss,
+        "test_accuracy": run.test_accuracy,
+        "status": run.status_text,
+        "steps_per_second": run.step / training_seconds if training_seconds > 0 else 0.0,
+    }
+
+
+def print_table(rows: list[dict[str, object]], out: TextIO) -> None:
+    headers = ("run", "differs", "steps", "train loss", "train acc", "test loss", "test acc")
+    headers += ("status", "steps/s")
+    lines = [
+        (
+            str(row["name"]),
+            str(row["differs"]),
+            str(row["step"]),
+            f"{row['train_loss']:.4f}",
+            f"{row['train_accuracy']:.1%}",
+            f"{row['test_loss']:.4f}",
+            f"{row['test_accuracy']:.1%}",
+            str(row["status"]),
+            f"{row['steps_per_second']:.0f}",
+        )
+        for row in rows
+    ]
+    widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+    for line in (headers, *lines):
+        out.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+        out.write("\n")
+
+
+def write_csv(snapshot: Snapshot, path: Path) -> None:
+    """Every run's metrics at every snapshot, one row each."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("run", *HISTORY_FIELDS))
+        for run in snapshot.runs:
+            columns = [getattr(run.history, name) for name in HISTORY_FIELDS]
+            for values in zip(*columns, strict=True):
+                writer.writerow((run.name, *(f"{v:.6g}" for v in values)))
+
+
+def run_command(
+    target: str,
+    steps: int | None = None,
+    epochs: float | None = None,
+    json_path: str | None = None,
+    csv_path: str | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Train TARGET (a preset name, a preset file or a run config file) and report."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    try:
+        if steps is not None and steps < 1:
+            raise ConfigError("--steps", f"must be at least 1, got {steps}")
+        if epochs is not None and not epochs > 0:
+            raise ConfigError("--epochs", f"must be greater than 0, got {epochs}")
+        preset = load_scenario(target)
+        snapshot, seconds = train(preset, steps, epochs, out)
+    except (PresetError, ConfigError, DataError) as error:
+        where = "" if str(error).startswith(target) else f"{target}: "
+        err.write(f"trainlab run: {where}{error}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        err.write("\ntrainlab run: interrupted\n")
+        return EXIT_INTERNAL
+    except Exception as error:  # a bug of ours, not bad input: say so plainly
+        err.write(f"trainlab run: internal error: {type(error).__name__}: {error}\n")
+        return EXIT_INTERNAL
+    rows = [_row(run, seconds) for run in snapshot.runs]
+    print_table(rows, out)
+    try:
+        if json_path:
+            document = {"target": target, "training_seconds": seconds, "runs": rows}
+            Path(json_path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        if csv_path:
+            write_csv(snapshot, Path(csv_path))
+    except OSError as error:
+        err.write(f"trainlab run: cannot write {error.filename}: {error.strerror}\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK

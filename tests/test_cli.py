@@ -1,0 +1,139 @@
+"""The `trainlab` command line: run, presets, help, and its exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+
+SMALL_CONFIG = """
+name = "mine"
+layers = [8, 8]
+optimizer = "adam"
+lr = 0.01
+steps = 60
+[data]
+name = "moons"
+samples = 200
+"""
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(SMALL_CONFIG, encoding="utf-8")
+    return path
+
+
+def test_run_trains_a_config_and_prints_a_table(config_file, capsys):
+    assert main(["run", str(config_file)]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("run "))
+    assert "test acc" in header and "steps/s" in header
+    row = next(line for line in out.splitlines() if line.startswith("mine "))
+    assert " 60 " in row and "done" in row
+
+
+def test_run_writes_json_and_csv(config_file, tmp_path, capsys):
+    json_path, csv_path = tmp_path / "out.json", tmp_path / "out.csv"
+    code = main(
+        ["run", str(config_file), "--steps", "30", "--json", str(json_path)]
+        + ["--csv", str(csv_path)]
+    )
+    assert code == 0
+    document = json.loads(json_path.read_text())
+    (run,) = document["runs"]
+    assert run["name"] == "mine" and run["step"] == 30 and run["status"] == "done"
+    assert 0.0 <= run["test_accuracy"] <= 1.0
+    rows = list(csv.DictReader(csv_path.open()))
+    assert rows[0]["run"] == "mine"
+    assert int(rows[-1]["step"]) == 30
+    assert [int(r["step"]) for r in rows] == sorted(int(r["step"]) for r in rows)
+
+
+def test_run_without_a_terminal_prints_plain_progress_lines(config_file, capsys):
+    main(["run", str(config_file)])
+    out = capsys.readouterr().out
+    assert "\r" not in out
+    assert "step 60/60 (100%)" in out
+
+
+def test_epochs_override_the_budget(config_file, tmp_path, capsys):
+    json_path = tmp_path / "out.json"
+    assert main(["run", str(config_file), "--epochs", "2", "--json", str(json_path)]) == 0
+    (run,) = json.loads(json_path.read_text())["runs"]
+    assert run["epoch"] == pytest.approx(2.0, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("layers = [8, -3]\n", "layers: sizes must be positive integers, got -3"),
+        ("lr = 'fast'\n", "optimizer.lr: must be a number, got 'fast'"),
+        ("batch = 3\n", "batch: unknown setting"),
+        ("layers = [8\n", "not valid TOML"),
+        ("[data]\nname = 'csv'\npath = 'nowhere.csv'\n", "nowhere.csv"),
+    ],
+)
+def test_bad_input_exits_2_naming_the_file_and_field(tmp_path, capsys, text, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and expected in err
+
+
+def test_unknown_preset_exits_2_and_lists_the_shipped_ones(capsys):
+    assert main(["run", "no-such-preset"]) == 2
+    err = capsys.readouterr().err
+    assert "no such preset" in err and "dropout" in err
+
+
+def test_steps_must_be_positive(config_file, capsys):
+    assert main(["run", str(config_file), "--steps", "0"]) == 2
+    assert "--steps: must be at least 1" in capsys.readouterr().err
+
+
+def test_internal_error_exits_1(config_file, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("nn.headless.train", broken)
+    assert main(["run", str(config_file)]) == 1
+    assert "internal error: RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_presets_lists_every_shipped_preset(capsys):
+    from nn.presets import preset_names
+
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out
+    for name in preset_names():
+        assert name in out
+
+
+def test_help_lists_every_option():
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    for option in ("PRESET_OR_CONFIG", "--lang", "run", "check"):
+        assert option in result.stdout
+    run_help = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "run", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for option in ("--steps", "--epochs", "--json", "--csv"):
+        assert option in run_help
+
+
+def test_opening_a_bad_scenario_exits_2_without_starting_the_app(capsys):
+    assert main(["no-such-preset"]) == 2
+    assert "no such preset" in capsys.readouterr().err

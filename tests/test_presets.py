@@ -1,0 +1,147 @@
+"""Presets: every shipped one loads and its claims pass; malformed files are reported with
+the file and the key or line; the timeline really changes the runs."""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from nn.check import check_command
+from nn.presets import PresetError, load_preset, preset_names, run_preset
+
+LECTURE_CLAIMS = [
+    f"{s}.{n}" for s, count in ((1, 7), (2, 3), (3, 6), (4, 5)) for n in range(1, count + 1)
+]
+
+SMALL = """
+title = "Small"
+snapshot_every = 5
+
+[base]
+name = "a"
+data = { name = "spiral", samples = 90 }
+layers = [8]
+steps = 20
+
+[variants.b]
+activation = "tanh"
+
+[[timeline]]
+step = 0
+caption = "intro"
+caption_ko = "소개"
+
+[[timeline]]
+step = 10
+run = "b"
+change = { lr = 0.5 }
+caption = "faster"
+
+[[claims]]
+id = "1.1"
+text = "b's learning rate was raised"
+left = { run = "b", metric = "train_loss" }
+op = ">="
+right = 0
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_presets_load_in_lecture_order():
+    names = preset_names()
+    assert names[0] == "default"
+    assert {"vanishing-gradient", "batch-norm", "optimizer-paths"} <= set(names)
+    for name in names:
+        preset = load_preset(name)
+        assert preset.title and preset.title_ko and preset.summary_ko and preset.section
+        assert preset.captions_until(0), f"{name} has no intro caption at step 0"
+        assert all(c.en and c.ko for c in preset.captions_until(10**9)), name
+        configs = preset.run_configs()
+        assert len({c.name for c in configs}) == len(configs)
+
+
+def test_every_lecture_claim_is_checked_by_some_preset():
+    ids = {claim.id for name in preset_names() for claim in load_preset(name).claims}
+    assert set(LECTURE_CLAIMS) <= ids
+
+
+def test_variants_differ_from_the_base_and_keep_its_other_settings():
+    preset = load_preset("optimizers-images")
+    base, *variants = preset.run_configs()
+    rmsprop = next(v for v in variants if v.name == "rmsprop")
+    assert rmsprop.optimizer.name == "rmsprop" and rmsprop.layers == base.layers
+    assert set(rmsprop.differences(base)) == {"optimizer.name", "optimizer.lr"}
+
+
+def test_timeline_changes_apply_at_their_step_and_captions_come_in_order(tmp_path):
+    preset = load_preset(write(tmp_path, SMALL))
+    assert [c.en for c in preset.captions_until(9)] == ["intro"]
+    assert [c.en for c in preset.captions_until(10)] == ["intro", "faster"]
+    result = run_preset(preset)
+    (change,) = result.final.changes
+    assert (change.step, change.run, change.setting, change.new) == (10, "b", "lr", 0.5)
+    assert result.final.run("b").lr == 0.5 and result.final.run("a").lr == 0.01
+    assert sorted(result.snapshots) == [0, 5, 10, 15, 20]
+    assert result.passed
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (("layers = [8]", "layers = [8"), ["mine.toml", "line 9", "not valid TOML"]),
+        (('title = "Small"', 'title = "Small"\ncolour = 3'), ["mine.toml", "colour", "title_ko"]),
+        (("steps = 20", 'steps = "many"'), ["mine.toml", "base.steps", "whole number"]),
+        (('activation = "tanh"', 'activation = "tahn"'), ["variants.b.activation", "relu"]),
+        (('activation = "tanh"', "speed = 3"), ["variants.b.speed", "unknown setting"]),
+        (('run = "b"', 'run = "c"'), ["timeline[1].run", "'c'", "a, b"]),
+        (("change = { lr = 0.5 }", "change = { layers = [4] }"), ["change.layers", "live"]),
+        (("change = { lr = 0.5 }", "change = { lr = -1 }"), ["change.lr", "greater than 0"]),
+        (('left = { run = "b"', 'left = { run = "z"'), ["claims[0].left.run", "'z'"]),
+        (('metric = "train_loss"', 'metric = "happiness"'), ["claims[0].left.metric"]),
+        (('metric = "train_loss" }', 'metric = "grad_norm", layer = 7 }'), ["layer", "2 layers"]),
+    ],
+)
+def test_malformed_presets_name_file_and_key(tmp_path, edit, words):
+    old, new = edit
+    assert old in SMALL
+    with pytest.raises(PresetError) as caught:
+        load_preset(write(tmp_path, SMALL.replace(old, new, 1)))
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_an_unknown_preset_name_lists_the_shipped_ones():
+    with pytest.raises(PresetError, match="no such preset.*dropout"):
+        load_preset("dropuot")
+
+
+def test_check_exits_2_with_the_message_on_stderr_for_a_bad_preset(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    path = write(tmp_path, SMALL.replace('run = "b"', 'run = "nobody"'))
+    assert check_command([str(path)], False, out=out, err=err) == 2
+    assert "mine.toml" in err.getvalue() and "timeline[1].run" in err.getvalue()
+
+
+def test_check_exits_1_when_a_claim_fails(tmp_path):
+    path = write(tmp_path, SMALL.replace('op = ">="', 'op = "<"'))
+    out = io.StringIO()
+    assert check_command([str(path)], False, out=out) == 1
+    assert "FAIL  1.1" in out.getvalue()
+
+
+def test_check_passes_every_shipped_preset_as_json():
+    """The long test: every preset trained to its end, every claim checked."""
+    out = io.StringIO()
+    code = check_command([], True, out=out)
+    report = json.loads(out.getvalue())
+    failed = [(c["id"], c["preset"], c["measured"]) for c in report["claims"] if not c["passed"]]
+    assert failed == []
+    assert code == 0
+    assert set(LECTURE_CLAIMS) <= {c["id"] for c in report["claims"]}
+    assert {p["name"] for p in report["presets"]} == set(preset_names())

@@ -1,0 +1,113 @@
+"""The `trainlab` command: the app, or a headless `run` / `check`.
+
+trainlab [PRESET_OR_CONFIG] [--lang ko]      open the app (default preset: "default")
+trainlab run PRESET_OR_CONFIG [--steps N | --epochs N] [--json FILE] [--csv FILE]
+trainlab check [PRESET ...] [--json]
+trainlab presets                              list the shipped presets
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# Before NumPy loads: one BLAS thread, so the interface (and a second run) keep a core.
+# Multi-threaded BLAS on a busy 2-core machine is many times slower on our matrix sizes.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+SUBCOMMANDS = ("run", "check", "presets")
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainlab",
+        description="A terminal lab: watch the problems of training deep networks happen, "
+        "and the cures work. Other commands: 'trainlab run', 'trainlab check', "
+        "'trainlab presets' (each has --help).",
+    )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        default="default",
+        metavar="PRESET_OR_CONFIG",
+        help="a shipped preset's name (see 'trainlab presets'), a preset file, or a run's "
+        "config file (.toml); default: %(default)s",
+    )
+    parser.add_argument(
+        "--lang", choices=("en", "ko"), default="en", help="interface language (default: en)"
+    )
+    return parser
+
+
+def run_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainlab run",
+        description="Train a preset or a config without a screen, then print a table per run. "
+        "Exit status: 0 done, 2 bad input, 1 internal error.",
+    )
+    parser.add_argument("target", metavar="PRESET_OR_CONFIG")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="train every run for N updates")
+    budget.add_argument("--epochs", type=float, help="train every run for N epochs")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--csv", metavar="FILE", help="also write every run's metric history")
+    return parser
+
+
+def check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainlab check",
+        description="Play presets headless and check the lecture's claims. "
+        "Exit status: 0 all pass, 1 a claim fails, 2 a bad preset.",
+    )
+    parser.add_argument("presets", nargs="*", metavar="PRESET", help="default: all of them")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def list_presets() -> int:
+    from nn.presets import load_preset, preset_names
+
+    for name in preset_names():
+        preset = load_preset(name)
+        print(f"{name:<20} {preset.section:<28} {preset.summary}")
+    return 0
+
+
+def open_app(target: str, lang: str) -> int:
+    from nn.presets import PresetError, load_scenario
+
+    try:
+        preset = load_scenario(target)
+    except PresetError as error:
+        print(f"trainlab: {error}", file=sys.stderr)
+        return 2
+    from tui.app import TrainlabApp  # Textual loads only when the app opens
+
+    TrainlabApp(preset, lang=lang).run()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    if command == "run":
+        from nn.headless import run_command
+
+        args = run_parser().parse_args(argv[1:])
+        return run_command(args.target, args.steps, args.epochs, args.json, args.csv)
+    if command == "check":
+        from nn.check import check_command
+
+        args = check_parser().parse_args(argv[1:])
+        return check_command(args.presets, args.json)
+    if command == "presets":
+        return list_presets()
+    args = app_parser().parse_args(argv)
+    return open_app(args.target, args.lang)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
