@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.config import LIVE_FIELDS, ConfigError, RunConfig, check_memory
+from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer, make_optimizer
@@ -361,14 +361,9 @@ class Comparison:
         """Change settings of one run (or all, run=None) between steps: lr, optimizer, l1,
         l2, dropout, batch_norm. Safe to call from another thread; applied before the next
         step (or snapshot) and recorded with that step."""
-        for key in changes:
-            if key not in LIVE_FIELDS:
-                raise ConfigError(
-                    key, f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}"
-                )
         targets = [self.run(run).config] if run else [r.config for r in self.runs]
         for config in targets:  # validate now, in the caller's thread
-            config.with_changes(**changes)
+            check_live_change(config, changes)
         self._pending.put((run, changes))
 
     def at_step(self, step: int, run: str | None = None, **changes: Any) -> None:

@@ -362,6 +362,17 @@ class RunConfig:
         return cls.from_toml(text, where=str(path))
 
 
+def check_live_change(config: RunConfig, changes: dict[str, Any]) -> RunConfig:
+    """The config after a live change, or ConfigError if a setting cannot change live or
+    a value is bad. Shared by the core and the app, which checks before sending."""
+    for key in changes:
+        if key not in LIVE_FIELDS:
+            raise ConfigError(
+                key, f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}"
+            )
+    return config.with_changes(**changes)
+
+
 def _known(cls: type, values: dict[str, Any], table: str) -> dict[str, Any]:
     names = {f.name for f in fields(cls)} - {"data", "optimizer"}
     for key in values:

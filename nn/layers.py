@@ -322,13 +322,21 @@ class SoftmaxCrossEntropy:
         """Mean loss per run, shape (K,) (a scalar array for a single run without run axis).
         log Σ exp is computed after subtracting each row's maximum, so it cannot overflow."""
         self._prepare(scores, labels)
-        shifted = scores - scores.max(axis=-1, keepdims=True)
+        self.labels = labels
+        # Fast path: softmax of the raw scores. Only if that over- or underflows (the loss
+        # comes out non-finite) is it redone with each row's maximum subtracted first,
+        # which cannot overflow. Both give the same probabilities.
+        loss = self._softmax_loss(scores)
+        if not np.isfinite(loss).all():
+            loss = self._softmax_loss(scores - scores.max(axis=-1, keepdims=True))
+        return loss
+
+    def _softmax_loss(self, shifted: np.ndarray) -> np.ndarray:
         exp = np.exp(shifted)
         total = np.matmul(exp, self.class_ones)  # Σ over classes, (…, batch, 1)
         self.probs = np.divide(exp, total, out=exp)
-        self.labels = labels
-        per_sample = np.log(total[..., 0])
-        per_sample -= shifted[..., self.rows, labels]
+        per_sample = np.log(total[..., 0])  # −log p(y) = log Σ exp − score(y)
+        per_sample -= shifted[..., self.rows, self.labels]
         return np.matmul(per_sample, self.batch_mean)
 
     def backward(self) -> np.ndarray:

@@ -1,0 +1,254 @@
+"""The app driven as a user drives it: keys in, and what changed on screen checked."""
+
+from __future__ import annotations
+
+import time
+
+from conftest import DIVERGING, main_screen, ready, tiny_preset, wait_for
+from textual.widgets import DataTable, Input, Static
+
+from tui.app import TrainlabApp
+from tui.screens.help import HelpScreen
+from tui.screens.too_small import TooSmallScreen
+from tui.widgets.charts_panel import ChartsPanel
+from tui.widgets.runs_table import RunsTable
+from tui.widgets.setup_form import SetupForm
+
+
+def cell(screen, run: str, column: str) -> str:
+    return str(screen.query_one(RunsTable).get_cell(run, column))
+
+
+async def test_start_pause_step_reset(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert screen.step == 0
+        assert cell(screen, "base", "col_status") == "ready"
+
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.step > 50)
+        assert "training" in cell(screen, "base", "col_status")
+
+        await pilot.press("space")
+        await wait_for(pilot, lambda: not screen.playing)
+        paused_at = screen.step
+        await pilot.pause(0.2)
+        assert screen.step == paused_at
+        assert cell(screen, "base", "col_status") == "paused"
+        assert cell(screen, "base", "col_step") == str(paused_at)
+
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.step == paused_at + 1)
+
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.step == 0)
+        assert cell(screen, "base", "col_step") == "0"
+        assert cell(screen, "base", "col_status") == "ready"
+
+
+async def test_pause_and_reset_act_within_a_fifth_of_a_second(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.step > 20)
+        start = time.monotonic()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.step == 0 and not screen.playing)
+        assert time.monotonic() - start < 0.2
+
+
+async def _type_into(pilot, field: str, text: str) -> None:
+    await pilot.click(f"#{field}")
+    await pilot.press("ctrl+a", "ctrl+k", *text, "enter")
+
+
+async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        form = screen.query_one(SetupForm)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.step > 10)
+
+        for field, text, reason in (
+            ("lr", "abc", "must be a number"),
+            ("batch_size", "-3", "must be at least 1"),
+            ("layers", "100,,x", "sizes must be positive integers"),
+        ):
+            await _type_into(pilot, field, text)
+            error = form.query_one(f"#error-{field}", Static)
+            assert reason in str(error.render())
+            assert error.has_class("-shown")
+            assert form.query_one(f"#{field}", Input).has_class("-invalid")
+
+        before = screen.step
+        await wait_for(pilot, lambda: screen.step > before + 10)  # training went on
+        config = screen.configs["base"]
+        assert config.optimizer.lr == 0.01
+        assert config.batch_size == 16
+        assert config.layers == (8,)
+        assert screen.pending == {}
+
+        await _type_into(pilot, "lr", "0.05")  # a good value applies live and clears the mark
+        assert not form.query_one("#error-lr", Static).has_class("-shown")
+        await wait_for(pilot, lambda: screen.configs["base"].optimizer.lr == 0.05)
+
+
+async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await _type_into(pilot, "layers", "4,4")
+        assert screen.pending == {"base": {"layers": [4, 4]}}
+        assert screen.configs["base"].layers == (8,)
+        await pilot.press("escape", "r")
+        await wait_for(pilot, lambda: screen.configs["base"].layers == (4, 4))
+        assert "layers=(4, 4)" not in cell(screen, "base", "col_differs")  # the base is the base
+        assert screen.pending == {}
+
+
+async def test_dropout_key_is_a_recorded_live_change(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.step > 10)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: bool(screen.snapshot.changes))
+        change = screen.snapshot.changes[-1]
+        assert (change.run, change.setting, change.old, change.new) == ("base", "dropout", 0.0, 0.2)
+        assert change.step > 0
+        assert screen.configs["base"].dropout == 0.2
+        assert screen.configs["tanh"].dropout == 0.0  # only the selected run
+        # the runs table's "differs" is relative to the first run, which now has dropout
+        await wait_for(pilot, lambda: "dropout=0" in screen.snapshot.run("tanh").differences)
+        assert screen.query_one(SetupForm).query_one("#dropout", Input).value == "0.2"
+
+
+async def test_apply_to_all_changes_every_run(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("g", "right_square_bracket")
+        await wait_for(pilot, lambda: len(screen.snapshot.changes) == 2)
+        assert {c.run for c in screen.snapshot.changes} == {"base", "tanh"}
+        assert all(c.setting == "lr" and c.new == 0.02 for c in screen.snapshot.changes)
+
+
+async def test_adding_and_removing_runs(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        table = screen.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press("a")
+        await wait_for(pilot, lambda: table.row_count == 3)
+        assert "base-2" in screen.configs
+        await wait_for(pilot, lambda: screen.selected == "base-2")  # the form edits the copy
+        assert screen.query_one(SetupForm).run_name == "base-2"
+        await pilot.press("x")
+        await wait_for(pilot, lambda: table.row_count == 2)
+        assert "base-2" not in screen.configs
+
+
+async def test_a_diverging_run_is_marked_while_others_go_on() -> None:
+    app = TrainlabApp(tiny_preset(extra=DIVERGING))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.snapshot.run("boom").status == "diverged")
+        boom = screen.snapshot.run("boom")
+        assert cell(screen, "boom", "col_status") == f"diverged at step {boom.diverged_step}"
+        step = screen.snapshot.run("base").step
+        await wait_for(pilot, lambda: screen.snapshot.run("base").step > step + 10)
+        assert screen.snapshot.run("boom").step == boom.step
+        assert cell(screen, "base", "col_status") == "training"
+
+
+async def test_play_restarts_nothing_once_all_runs_are_done() -> None:
+    app = TrainlabApp(tiny_preset(steps=30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.done)
+        assert "all runs done" in str(screen.query_one(RunsTable).border_subtitle)
+        assert cell(screen, "base", "col_status") == "done"
+        await pilot.press("space")
+        await pilot.pause(0.1)
+        assert screen.step == 30 and not screen.playing
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.step == 0 and not screen.done)
+
+
+async def test_resize_to_80x24_keeps_everything_reachable(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        form = screen.query_one(SetupForm)
+        assert form.display and form.region.width > 0
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: screen.has_class("-narrow"))
+        await pilot.pause()
+        assert form.region.width == 0  # hidden behind a key
+        for widget in (screen.query_one(RunsTable), screen.query_one(ChartsPanel)):
+            assert widget.region.height >= 4 and widget.region.width >= 40
+        await pilot.press("f")
+        await pilot.pause()
+        assert form.region.width > 0
+        await pilot.press("4")
+        assert screen.query_one(ChartsPanel).active_chart == "gradients"
+
+        await pilot.resize_terminal(70, 20)
+        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        assert "80×24" in str(app.screen.query_one("#notice", Static).render())
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_quit_mid_training_returns_promptly(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.step > 20)
+        start = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - start < 1.0
+    assert app.return_code == 0
+
+
+async def test_every_action_is_in_the_command_palette(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"dropout")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.configs["base"].dropout == 0.2)
+
+
+async def test_language_help_and_chart_keys(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        table = screen.query_one(RunsTable)
+        await pilot.press("t")
+        await pilot.pause()
+        assert str(table.columns["col_status"].label) == "상태"
+        assert cell(screen, "base", "col_status") == "준비"
+        assert "작은" in str(screen.query_one("#caption", Static).render())
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and app.screen.lang == "ko"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("7")
+        assert screen.query_one(ChartsPanel).active_chart == "boundary"
+        await pilot.press("l", "1")
+        assert screen.query_one(ChartsPanel).active_chart == "loss"
+
+
+async def test_caption_follows_the_step(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        caption = screen.query_one("#caption", Static)
+        assert "Two tiny nets" in str(caption.render())
+        for _ in range(5):
+            await pilot.press("s")
+        await wait_for(pilot, lambda: screen.step == 5)
+        assert "Five steps in." in str(caption.render())
+        assert main_screen(pilot) is screen

@@ -1,0 +1,74 @@
+"""Pictures of the main screen (pytest-textual-snapshot), fixed seeds, nothing time-based.
+
+Taken before training or after exactly N single steps, with steps/s hidden (`no_speed`),
+so the same code draws the same screen on any machine. Update with --snapshot-update.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import main_screen, ready, tiny_preset, wait_for
+from textual.pilot import Pilot
+
+from tui.app import TrainlabApp
+
+pytestmark = pytest.mark.usefixtures("no_speed")
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let the charts' 4 Hz timer hand them the last snapshot and let them draw it."""
+    await pilot.pause(0.6)
+
+
+def after_steps(steps: int):
+    async def run_before(pilot: Pilot) -> None:
+        screen = await ready(pilot)
+        for _ in range(steps):
+            await pilot.press("s")
+        await wait_for(pilot, lambda: screen.step == steps)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_main_screen_ready_120x40(snap_compare) -> None:
+    assert snap_compare(
+        TrainlabApp(tiny_preset()), terminal_size=(120, 40), run_before=after_steps(0)
+    )
+
+
+def test_main_screen_after_steps_120x40(snap_compare) -> None:
+    assert snap_compare(
+        TrainlabApp(tiny_preset()), terminal_size=(120, 40), run_before=after_steps(8)
+    )
+
+
+def test_main_screen_80x24(snap_compare) -> None:
+    assert snap_compare(
+        TrainlabApp(tiny_preset()), terminal_size=(80, 24), run_before=after_steps(3)
+    )
+
+
+def test_main_screen_80x24_with_setup_form(snap_compare) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await after_steps(0)(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+
+    assert snap_compare(TrainlabApp(tiny_preset()), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_main_screen_korean(snap_compare) -> None:
+    app = TrainlabApp(tiny_preset(), lang="ko")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=after_steps(0))
+
+
+def test_bad_value_in_the_form(snap_compare) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await after_steps(0)(pilot)
+        await pilot.click("#batch_size")
+        await pilot.press("ctrl+a", "ctrl+k", "minus", "3", "escape")
+        await settle(pilot)
+        assert main_screen(pilot).pending == {}
+
+    assert snap_compare(TrainlabApp(tiny_preset()), terminal_size=(120, 40), run_before=run_before)

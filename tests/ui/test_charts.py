@@ -1,0 +1,148 @@
+"""The chart widgets in a small host app: every tab shows what the snapshot holds, the
+panel redraws only the visible chart, and each tab's picture is pinned by a snapshot test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from rich.text import Text
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from charts_app import ChartsApp, make_comparison  # noqa: E402
+
+from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
+
+SIZE = (120, 40)
+TICK = REFRESH_SECONDS + 0.15
+
+
+@pytest.fixture(scope="module")
+def spiral():
+    return make_comparison()
+
+
+def backgrounds(text: Text) -> set:
+    """The background colours a picture uses."""
+    return {span.style.bgcolor for span in text.spans if isinstance(span.style, Style)} - {None}
+
+
+def picture(panel: ChartsPanel, name: str) -> str:
+    """What the chart shows now, as plain text."""
+    chart = panel.chart(name)
+    return chart.render().plain
+
+
+async def test_every_tab_shows_its_data_and_keys_switch_tabs(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ChartsPanel)
+        shown = {}
+        for key, name in enumerate(CHART_NAMES, start=1):
+            await pilot.press(str(key))
+            await pilot.pause(TICK)
+            assert panel.active_chart == name
+            assert panel.wants_boundary == (name == "boundary")
+            shown[name] = picture(panel, name)
+    for name in ("loss", "accuracy", "gradients", "weights"):
+        assert "base" in shown[name] and "sigmoid" in shown[name], name
+    hidden_layers = len(spiral.snapshot().run("base").layers) - 1
+    assert shown["activations"].count(" μ") == hidden_layers == 2
+    assert "W3" in shown["weights"]  # one weight histogram per dense layer
+    assert "L1" in shown["gradients"] and "Effective step size over steps" in shown["gradients"]
+    assert "momentum" in shown["paths"] and "x²/20" in shown["paths"]
+    assert "train" in shown["boundary"]
+
+
+async def test_boundary_draws_half_blocks_for_2d_data(spiral):
+    app = ChartsApp(spiral, chart="boundary")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(TICK)
+        chart = app.query_one(ChartsPanel).chart("boundary")
+        text = chart.render()
+    assert text.plain.count("▀") > 20  # cells where the region changes within the cell
+    assert "•" in text.plain and "∘" in text.plain
+    assert len(backgrounds(text)) >= 3  # three classes of the spiral, at least
+
+
+async def test_boundary_explains_itself_for_data_that_is_not_2d():
+    app = ChartsApp(make_comparison(name="gaussians", classes=2), chart="boundary")
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ChartsPanel)
+        from nn.data import load_dataset
+
+        panel.set_dataset(load_dataset("probe"))
+        await pilot.pause(TICK)
+        text = picture(panel, "boundary")
+    assert "2-D data only" in text and "100 features" in text
+    assert "▀" not in text
+
+
+async def test_log_scale_toggle_changes_the_loss_chart(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(TICK)
+        panel = app.query_one(ChartsPanel)
+        linear = picture(panel, "loss")
+        await pilot.press("l")
+        await pilot.pause()
+        logarithmic = picture(panel, "loss")
+    assert "(log)" in logarithmic and "(log)" not in linear
+    assert linear != logarithmic
+
+
+async def test_live_change_is_marked_on_the_loss_chart(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(TICK)
+        marked = picture(app.query_one(ChartsPanel), "loss")
+    assert spiral.snapshot().changes  # make_comparison made one
+    assert "┊" in marked
+
+
+async def test_only_the_visible_chart_redraws_and_at_most_at_the_tick_rate(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(TICK)
+        panel = app.query_one(ChartsPanel)
+        builds = {name: panel.chart(name).builds for name in CHART_NAMES}
+        assert builds["loss"] >= 1
+        assert all(builds[name] == 0 for name in CHART_NAMES if name != "loss")
+
+        snapshot = spiral.snapshot()
+        for _ in range(20):  # a burst of snapshots between two ticks ...
+            panel.show_snapshot(snapshot, "base")
+        await pilot.pause(TICK)
+        # ... is one redraw of the visible chart, and none of the hidden ones.
+        assert panel.chart("loss").builds == builds["loss"] + 1
+        assert all(panel.chart(name).builds == 0 for name in CHART_NAMES if name != "loss")
+
+        await pilot.pause(TICK)  # nothing new: nothing redrawn
+        assert panel.chart("loss").builds == builds["loss"] + 1
+
+
+async def test_no_color_draws_without_colour(spiral, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ChartsApp(spiral, chart="boundary")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(TICK)
+        panel = app.query_one(ChartsPanel)
+        boundary = panel.chart("boundary").render()
+        panel.show_chart("loss")
+        await pilot.pause(TICK)
+        loss = panel.chart("loss").render()
+    assert not backgrounds(boundary)
+    assert "░" in boundary.plain or "▒" in boundary.plain  # classes told apart by shade
+    assert "xx sigmoid" in loss.plain  # runs told apart by marker
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_chart_tab_snapshot(name, snap_compare):
+    async def settle(pilot):
+        await pilot.pause(TICK)
+
+    app = ChartsApp(make_comparison(), chart=name)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)

@@ -1,0 +1,134 @@
+"""Short UI labels in English and Korean. Long texts (help, captions) live with their owners.
+
+`tr(key, lang)` falls back to English, then to the key itself, so a missing Korean label
+never breaks the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+LANGUAGES = ("en", "ko")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # panels
+    "setup": ("Setup", "설정"),
+    "runs": ("Runs", "실행"),
+    "apply_all": ("apply to all", "모두에 적용"),
+    "apply_selected": ("apply to selected", "선택에만 적용"),
+    # runs table columns
+    "col_run": ("run", "실행"),
+    "col_differs": ("differs", "차이"),
+    "col_step": ("step", "스텝"),
+    "col_epoch": ("epoch", "에폭"),
+    "col_train_loss": ("train", "학습 손실"),
+    "col_test_loss": ("test", "시험 손실"),
+    "col_test_acc": ("acc", "정확도"),
+    "col_speed": ("steps/s", "스텝/초"),
+    "col_status": ("status", "상태"),
+    # statuses
+    "ready": ("ready", "준비"),
+    "training": ("training", "학습 중"),
+    "paused": ("paused", "일시 정지"),
+    "done": ("done", "완료"),
+    "diverged": ("diverged at step {step}", "{step} 스텝에서 발산"),
+    "base": ("base", "기준"),
+    "all_runs_done": ("all runs done — r resets", "모든 실행 완료 — r로 초기화"),
+    # form fields
+    "activation": ("activation", "활성화 함수"),
+    "init": ("init", "초기값"),
+    "optimizer": ("optimizer", "옵티마이저"),
+    "lr": ("learning rate", "학습률"),
+    "momentum": ("momentum", "모멘텀"),
+    "batch_size": ("batch size", "배치 크기"),
+    "layers": ("hidden layers", "은닉층"),
+    "l1": ("L1", "L1"),
+    "l2": ("L2", "L2"),
+    "dropout": ("dropout", "드롭아웃"),
+    "batch_norm": ("batch norm", "배치 정규화"),
+    "seed": ("seed", "시드"),
+    "live": ("live", "즉시"),
+    "on_reset": ("on reset", "초기화 시"),
+    # notices
+    "applies_on_reset": ("{field} applies on reset (r)", "{field}: 초기화(r) 후 적용"),
+    "all_done": (
+        "All runs are done. Press r to reset.",
+        "모든 실행이 끝났습니다. r로 초기화하세요.",
+    ),
+    "reset_failed": ("Reset failed: ", "초기화 실패: "),
+    "add_failed": ("Cannot add a run: ", "실행을 추가할 수 없음: "),
+    "remove_failed": ("Cannot remove the run: ", "실행을 제거할 수 없음: "),
+    "change_failed": ("Not applied: ", "적용 안 됨: "),
+    "start_failed": ("Training cannot start: ", "학습을 시작할 수 없음: "),
+    "trainer_ended": (
+        "The training process ended unexpectedly; restart trainlab.",
+        "학습 프로세스가 예기치 않게 끝났습니다. trainlab을 다시 시작하세요.",
+    ),
+    "too_small": (
+        "Enlarge the terminal to at least 80×24 (now {width}×{height}).",
+        "터미널을 80×24 이상으로 키워 주세요 (현재 {width}×{height}).",
+    ),
+    # bindings (footer, help, command palette)
+    "b_play": ("start/pause", "시작/정지"),
+    "b_step": ("step", "한 스텝"),
+    "b_reset": ("reset", "초기화"),
+    "b_add": ("add run", "실행 추가"),
+    "b_remove": ("remove run", "실행 제거"),
+    "b_lr_up": ("lr ×2", "학습률 ×2"),
+    "b_lr_down": ("lr ÷2", "학습률 ÷2"),
+    "b_optimizer": ("optimizer", "옵티마이저"),
+    "b_surface": ("next surface (paths)", "다음 곡면 (경로)"),
+    "b_dropout": ("dropout", "드롭아웃"),
+    "b_l1": ("L1", "L1"),
+    "b_l2": ("L2", "L2"),
+    "b_batch_norm": ("batch norm", "배치 정규화"),
+    "b_apply_all": ("apply to all", "모두 적용"),
+    "b_log": ("log scale", "로그 축"),
+    "b_setup": ("setup form", "설정 창"),
+    "b_chart": ("chart: {name}", "차트: {name}"),
+    "b_help": ("help", "도움말"),
+    "b_lang": ("한국어", "English"),
+    "b_quit": ("quit", "종료"),
+    # chart names
+    "loss": ("loss", "손실"),
+    "accuracy": ("accuracy", "정확도"),
+    "activations": ("activations", "활성화"),
+    "gradients": ("gradients", "기울기"),
+    "weights": ("weights", "가중치"),
+    "paths": ("paths", "경로"),
+    "boundary": ("boundary", "결정 경계"),
+}
+
+
+def tr(key: str, lang: str = "en", **values: object) -> str:
+    """The label for `key` in `lang`, with `{name}` fields filled from `values`."""
+    pair = LABELS.get(key)
+    text = key if pair is None else (pair[1] if lang == "ko" and pair[1] else pair[0])
+    return text.format(**values) if values else text
+
+
+def binding_label(key: str, lang: str) -> str:
+    """A key binding's description; "chart:NAME" names a chart tab."""
+    if key.startswith("chart:"):
+        name = key.removeprefix("chart:")
+        return tr("b_chart", lang, name=tr(name, lang))
+    return tr(key, lang)
+
+
+def relabel_bindings(node: Any, lang: str, label_keys: dict[str, str]) -> None:
+    """Put a node's key-binding descriptions in `lang`, for the footer.
+
+    Textual keeps descriptions on the (frozen) bindings of each node's map and has no
+    public way to change them, so the bindings are swapped for relabelled copies.
+    `label_keys` maps each action to its i18n key.
+    """
+    bindings_map = node._bindings
+    for key, bindings in bindings_map.key_to_bindings.items():
+        bindings_map.key_to_bindings[key] = [
+            replace(binding, description=binding_label(label_keys[binding.action], lang))
+            if binding.action in label_keys
+            else binding
+            for binding in bindings
+        ]
+    node.refresh_bindings()

@@ -1,0 +1,75 @@
+"""Every custom message of the app, in one place, so the flow of data is easy to follow.
+
+The trainer thread posts `SnapshotReady` and `TrainerNotice`; widgets post the rest.
+Messages carry plain, immutable data (snapshots, frozen configs), never live arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from textual.message import Message
+
+from nn.config import RunConfig
+from nn.snapshot import Snapshot
+
+Boundary = tuple[np.ndarray, np.ndarray, np.ndarray]  # Comparison.decision_grid's result
+
+
+class SnapshotReady(Message):
+    """The trainer measured the runs: what the table, charts and caption draw."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        boundary: Boundary | None,
+        configs: tuple[RunConfig, ...],
+        step: int,
+        playing: bool,
+        done: bool,
+    ) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.boundary = boundary
+        self.configs = configs  # each run's current config, in the snapshot's order
+        self.step = step  # the comparison's step count (the timeline's clock)
+        self.playing = playing
+        self.done = done
+
+
+class TrainerNotice(Message):
+    """Something the user should read: a refused command, a failed reset. `key` is an
+    i18n label (tui/i18n.py), `detail` the core's own words, appended untranslated."""
+
+    def __init__(self, key: str, detail: str = "", severity: str = "information") -> None:
+        super().__init__()
+        self.key = key
+        self.detail = detail
+        self.severity = severity
+
+
+class RunSelected(Message):
+    """The runs table's cursor moved to another run."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+class SettingsEdited(Message):
+    """The setup form holds a valid new value: apply it to `run` (or to all runs)."""
+
+    def __init__(self, run: str, changes: dict[str, Any], apply_all: bool) -> None:
+        super().__init__()
+        self.run = run
+        self.changes = changes
+        self.apply_all = apply_all
+
+
+class ApplyAllChanged(Message):
+    """The form's "apply to all" switch was flipped by the user."""
+
+    def __init__(self, value: bool) -> None:
+        super().__init__()
+        self.value = value

@@ -1,0 +1,329 @@
+"""The main screen: setup form, runs table, charts and caption around one trainer.
+
+The screen owns the Trainer (a worker thread) and turns keys into trainer commands or
+live changes. Everything it shows comes from `SnapshotReady` messages; it computes no
+statistics itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent
+
+from nn.comparison import load_data
+from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.optimizers import OPTIMIZER_NAMES
+from nn.presets import Preset
+from nn.snapshot import Snapshot
+from tui.i18n import relabel_bindings, tr
+from tui.messages import (
+    ApplyAllChanged,
+    RunSelected,
+    SettingsEdited,
+    SnapshotReady,
+    TrainerNotice,
+)
+from tui.trainer import Trainer
+from tui.widgets.caption import Caption
+from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
+from tui.widgets.runs_table import RunsTable
+from tui.widgets.setup_form import SetupForm
+
+DROPOUTS = (0.0, 0.2, 0.5)
+PENALTIES = (0.0, 1e-4, 1e-3, 1e-2)  # L1 and L2 strengths the keys step through
+
+
+def cycle(values: Sequence[Any], current: Any) -> Any:
+    """The value after `current` in `values` (numbers: the next larger one), wrapping."""
+    if current in values:
+        return values[(list(values).index(current) + 1) % len(values)]
+    larger = [v for v in values if isinstance(v, int | float) and v > current]
+    return larger[0] if larger else values[0]
+
+
+# (key, action, i18n label key, shown in the footer). The help screen and the command
+# palette list the same table, so a key can never be missing from either.
+MAIN_BINDINGS: list[Binding] = [
+    Binding("space", "toggle_play", "b_play"),
+    Binding("s", "single_step", "b_step"),
+    Binding("r", "reset", "b_reset"),
+    Binding("a", "add_run", "b_add"),
+    Binding("x", "remove_run", "b_remove"),
+    Binding("right_square_bracket,plus", "lr_up", "b_lr_up", key_display="]"),
+    Binding("left_square_bracket,minus", "lr_down", "b_lr_down", key_display="["),
+    Binding("o", "cycle_optimizer", "b_optimizer"),
+    Binding("d", "cycle_dropout", "b_dropout"),
+    Binding("p", "cycle_l1", "b_l1", show=False),
+    Binding("w", "cycle_l2", "b_l2", show=False),
+    Binding("b", "toggle_batch_norm", "b_batch_norm", show=False),
+    Binding("g", "toggle_apply_all", "b_apply_all", show=False),
+    Binding("l", "toggle_log", "b_log", show=False),
+    Binding("f", "toggle_setup", "b_setup", show=False),
+    Binding("v", "next_surface", "b_surface", show=False),
+    *[
+        Binding(str(number), f"show_chart('{name}')", f"chart:{name}", show=False)
+        for number, name in enumerate(CHART_NAMES, start=1)
+    ],
+    Binding("escape", "focus_runs", "", show=False),
+]
+
+
+LABEL_KEYS = {binding.action: binding.description for binding in MAIN_BINDINGS}
+
+
+class MainScreen(Screen):
+    """The lab bench: see the module docstring."""
+
+    CSS_PATH = "main.tcss"
+    BINDINGS = MAIN_BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, preset: Preset, lang: str = "en") -> None:
+        super().__init__()
+        self.preset = preset
+        self.lang = lang
+        self.trainer: Trainer | None = None
+        self.snapshot: Snapshot | None = None
+        self.configs: dict[str, RunConfig] = {}  # as last reported, plus changes sent since
+        self.pending: dict[str, dict[str, Any]] = {}  # edits that wait for a reset, by run
+        self.step = 0
+        self.playing = False
+        self.done = False
+        self._select_when_seen: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="body"):
+            yield SetupForm(self.lang, id="setup")
+            with Vertical(id="right"):
+                yield RunsTable(self.lang, id="runs")
+                yield ChartsPanel(id="charts")
+        yield Caption(self.preset, self.lang, id="caption")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.trainer = Trainer(self.preset, self.post_message)
+        self.run_worker(self.trainer.relay, name="trainer", thread=True, exit_on_error=True)
+        self.query_one(ChartsPanel).set_dataset(load_data(self.preset.base))
+        self.query_one(RunsTable).focus()
+        self.relabel()
+
+    def on_unmount(self) -> None:
+        self.stop_training()
+
+    def stop_training(self) -> None:
+        """Ask the worker thread to finish; it does within one chunk (~15 ms)."""
+        if self.trainer is not None:
+            self.trainer.stop()
+
+    # -- what the trainer reports ----------------------------------------------------------
+
+    @property
+    def selected(self) -> str | None:
+        return self.query_one(RunsTable).selected
+
+    def on_snapshot_ready(self, message: SnapshotReady) -> None:
+        self.snapshot, self.step = message.snapshot, message.step
+        self.playing, self.done = message.playing, message.done
+        self.configs = {config.name: config for config in message.configs}
+        self.pending = {k: v for k, v in self.pending.items() if k in self.configs}
+        table = self.query_one(RunsTable)
+        table.show(message.snapshot, message.playing)
+        if self._select_when_seen in self.configs:
+            table.select(self._select_when_seen)
+            self._select_when_seen = None
+        charts = self.query_one(ChartsPanel)
+        charts.show_snapshot(message.snapshot, self.selected or "")
+        if message.boundary is not None:
+            charts.show_boundary(message.boundary)
+        self.query_one(Caption).show_step(message.step)
+        self._show_form()
+        self._show_status()
+        self._watch()
+
+    def on_trainer_notice(self, message: TrainerNotice) -> None:
+        self.notify(tr(message.key, self.lang) + message.detail, severity=message.severity)
+
+    def on_run_selected(self, message: RunSelected) -> None:
+        self._show_form()
+        if self.snapshot is not None:
+            self.query_one(ChartsPanel).show_snapshot(self.snapshot, message.name)
+        self._watch()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._watch()
+
+    def _watch(self) -> None:
+        """Tell the trainer what the charts need (the selected run's boundary, or nothing)."""
+        if self.trainer is not None:
+            self.trainer.watch(self.selected, self.query_one(ChartsPanel).wants_boundary)
+
+    def _show_form(self) -> None:
+        name = self.selected
+        if name in self.configs:
+            config = self.configs[name].with_changes(**self.pending.get(name, {}))
+            self.query_one(SetupForm).show(name, config)
+
+    def _show_status(self) -> None:
+        if self.done:
+            state = tr("all_runs_done", self.lang)
+        elif self.playing:
+            state = tr("training", self.lang)
+        else:
+            state = tr("paused" if self.step else "ready", self.lang)
+        target = tr(
+            "apply_all" if self.query_one(SetupForm).apply_all else "apply_selected", self.lang
+        )
+        runs = self.query_one(RunsTable)
+        runs.border_title = f"{tr('runs', self.lang)} · {self.preset.title_in(self.lang)}"
+        runs.border_subtitle = f"{tr('col_step', self.lang)} {self.step} · {state} · {target}"
+
+    # -- changes from the form and from keys -----------------------------------------------
+
+    def on_settings_edited(self, message: SettingsEdited) -> None:
+        names = list(self.configs) if message.apply_all else [message.run]
+        if all(key in LIVE_FIELDS for key in message.changes):
+            self._change(names, lambda config: message.changes)
+            return
+        for name in names:
+            edits = {**self.pending.get(name, {}), **message.changes}
+            try:
+                self.configs[name].with_changes(**edits)
+            except ConfigError as error:
+                self.notify(f"{name}: {error}", severity="error")
+                continue
+            self.pending[name] = edits
+        field = ", ".join(tr(key, self.lang) for key in message.changes)
+        self.notify(tr("applies_on_reset", self.lang, field=field))
+
+    def on_apply_all_changed(self, message: ApplyAllChanged) -> None:
+        self._show_status()
+
+    def _targets(self) -> list[str]:
+        if self.query_one(SetupForm).apply_all:
+            return list(self.configs)
+        return [self.selected] if self.selected in self.configs else []
+
+    def _change(self, names: list[str], changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
+        """Send a live change to each run; remember it so a second key press builds on it."""
+        assert self.trainer is not None
+        for name in names:
+            config = self.configs[name]
+            changes = changes_for(config)
+            try:
+                self.trainer.change(name, **changes)
+            except (ConfigError, KeyError) as error:
+                self.notify(tr("change_failed", self.lang) + str(error), severity="error")
+                return
+            self.configs[name] = config.with_changes(**changes)
+        self._show_form()
+
+    def _change_selected(self, changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
+        """A key's live change, computed from the selected run and sent to the targets."""
+        name = self.selected
+        if name not in self.configs:
+            return
+        changes = changes_for(self.configs[name])
+        self._change(self._targets(), lambda config: changes)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_toggle_play(self) -> None:
+        if self.trainer is not None:
+            self.trainer.toggle()
+
+    def action_single_step(self) -> None:
+        if self.trainer is not None:
+            self.trainer.single_step()
+
+    def action_reset(self) -> None:
+        if self.trainer is not None:
+            self.trainer.reset(self.pending)
+            self.pending = {}
+
+    def action_add_run(self) -> None:
+        name = self.selected
+        if self.trainer is None or name not in self.configs:
+            return
+        new_name = unique_name(name, self.configs)
+        config = self.configs[name].with_changes(name=new_name, **self.pending.get(name, {}))
+        self.trainer.add(config)
+        self._select_when_seen = new_name
+        # the next step is to change one thing in the form, so make sure it is shown
+        self.set_class(self.has_class("-narrow"), "-setup-toggled")
+
+    def action_remove_run(self) -> None:
+        if self.trainer is not None and self.selected is not None:
+            self.trainer.remove(self.selected)
+
+    def action_lr_up(self) -> None:
+        self._change(self._targets(), lambda config: {"lr": config.optimizer.lr * 2})
+
+    def action_lr_down(self) -> None:
+        self._change(self._targets(), lambda config: {"lr": config.optimizer.lr / 2})
+
+    def action_cycle_optimizer(self) -> None:
+        self._change_selected(lambda c: {"optimizer": cycle(OPTIMIZER_NAMES, c.optimizer.name)})
+
+    def action_cycle_dropout(self) -> None:
+        self._change_selected(lambda config: {"dropout": cycle(DROPOUTS, config.dropout)})
+
+    def action_cycle_l1(self) -> None:
+        self._change_selected(lambda config: {"l1": cycle(PENALTIES, config.l1)})
+
+    def action_cycle_l2(self) -> None:
+        self._change_selected(lambda config: {"l2": cycle(PENALTIES, config.l2)})
+
+    def action_toggle_batch_norm(self) -> None:
+        self._change_selected(lambda config: {"batch_norm": not config.batch_norm})
+
+    def action_toggle_apply_all(self) -> None:
+        form = self.query_one(SetupForm)
+        form.apply_all = not form.apply_all
+        self._show_status()
+
+    def action_toggle_log(self) -> None:
+        self.query_one(ChartsPanel).toggle_log_scale()
+
+    def action_next_surface(self) -> None:
+        self.query_one(ChartsPanel).action_next_surface()
+
+    def action_toggle_setup(self) -> None:
+        self.toggle_class("-setup-toggled")
+
+    def action_show_chart(self, name: str) -> None:
+        self.query_one(ChartsPanel).show_chart(name)
+        self._watch()
+
+    def action_focus_runs(self) -> None:
+        self.query_one(RunsTable).focus()
+
+    # -- language ------------------------------------------------------------------------------
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.query_one(RunsTable).set_lang(lang)
+        self.query_one(SetupForm).set_lang(lang)
+        self.query_one(Caption).set_lang(lang)
+        if self.snapshot is not None:
+            self.query_one(RunsTable).show(self.snapshot, self.playing)
+        self._show_status()
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Footer labels in the current language (Textual keeps descriptions on bindings)."""
+        relabel_bindings(self, self.lang, LABEL_KEYS)
+
+
+def unique_name(name: str, taken: Sequence[str] | dict[str, Any]) -> str:
+    """`name-2`, `name-3`, … : the first that no run has."""
+    stem = name.rsplit("-", 1)[0] if name.rsplit("-", 1)[-1].isdigit() else name
+    number = 2
+    while f"{stem}-{number}" in taken:
+        number += 1
+    return f"{stem}-{number}"

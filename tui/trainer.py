@@ -1,0 +1,280 @@
+"""Training beside the interface: a child process trains, a thread worker relays.
+
+Why a process and not just a thread: plotext 6 draws through thousands of small ctypes
+calls, each of which releases Python's GIL; a training thread in the same process then
+takes the GIL for up to 5 ms at every one of them, and one chart draw stretched from
+10 ms to seconds. In a process of its own, training has a core to itself and the
+interface has the other: neither waits for the other.
+
+    UI thread ── commands (pipe) ──▶ child process: TrainingLoop owns the Comparison
+    UI thread ◀── SnapshotReady ── thread worker ◀── results (pipe) ──┘
+
+The child checks for commands between chunks of ~15 ms, so pause, reset and quit act
+well within 0.2 s; it sends a snapshot at most every 50 ms: cheap metrics each time,
+per-layer statistics and the decision grid only as often as the charts can draw them
+(~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from nn.comparison import Comparison
+from nn.config import ConfigError, RunConfig, check_live_change
+from nn.presets import Preset
+from tui.messages import SnapshotReady, TrainerNotice
+
+Post = Callable[[Any], object]
+Send = Callable[[tuple], None]
+
+# "spawn": a fresh interpreter, safe beside the interface's threads (fork is not).
+CONTEXT = multiprocessing.get_context("spawn")
+
+
+class TrainingLoop:
+    """The training side: owns the Comparison, obeys commands, sends what it measures."""
+
+    CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
+    LABEL_INTERVAL = 0.05  # ≤ 20 snapshots a second for the table's labels
+    DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
+    MAX_CHUNK = 5000
+
+    def __init__(self, comparison: Comparison, commands: Connection, send: Send) -> None:
+        self.comparison = comparison
+        self.commands = commands
+        self.send = send
+        self.playing = False
+        self.stopped = False
+        self.selected: str | None = None
+        self.wants_boundary = False
+        self._chunk = 1
+        self._last_label = self._last_detail = float("-inf")
+
+    def run(self) -> None:
+        self._publish(detail=True)
+        while not self.stopped:
+            self._handle_commands(block=not self.playing)
+            if self.stopped:
+                break
+            if self.playing:
+                self._train_chunk()
+                now = time.monotonic()
+                if self.comparison.done:
+                    self.playing = False
+                    self._publish(detail=True)
+                elif now - self._last_label >= self.LABEL_INTERVAL:
+                    self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
+
+    def _handle_commands(self, block: bool) -> None:
+        if not self.commands.poll(0.5 if block else 0):
+            return
+        detail = False
+        while self.commands.poll(0):
+            command, argument = self.commands.recv()
+            detail = self._do(command, argument) or detail
+            if self.stopped:
+                return
+        self._publish(detail=detail or not self.playing)
+
+    def _notice(self, key: str, detail: str = "", severity: str = "information") -> None:
+        self.send(("notice", key, detail, severity))
+
+    def _do(self, command: str, argument: Any) -> bool:
+        """Carry out one command; True when the charts need fresh detail."""
+        comparison = self.comparison
+        if command == "stop":
+            self.stopped = True
+        elif command == "toggle":
+            if self.playing:
+                self.playing = False
+            elif comparison.done:
+                self._notice("all_done")
+            else:
+                self.playing = True
+        elif command == "pause":
+            self.playing = False
+        elif command == "step":
+            self.playing = False
+            if comparison.done:
+                self._notice("all_done")
+            else:
+                comparison.step(1)
+                self._publish(detail=True)  # every single step is seen, however fast the keys
+            return True
+        elif command == "change":
+            run, changes = argument
+            try:
+                comparison.change(run, **changes)
+            except (ConfigError, KeyError) as error:
+                self._notice("change_failed", str(error), "error")
+        elif command == "watch":
+            self.selected, self.wants_boundary = argument
+            return True
+        elif command == "reset":
+            self.playing = False
+            try:
+                runs = comparison.runs
+                comparison.reset([r.config.with_changes(**argument.get(r.name, {})) for r in runs])
+            except ConfigError as error:
+                self._notice("reset_failed", str(error), "error")
+            return True
+        elif command == "add":
+            try:
+                comparison.add_run(argument)
+            except ConfigError as error:
+                self._notice("add_failed", str(error), "error")
+            return True
+        elif command == "remove":
+            try:
+                comparison.remove_run(argument)
+            except (ConfigError, KeyError) as error:
+                self._notice("remove_failed", str(error), "error")
+            return True
+        return False
+
+    def _train_chunk(self) -> None:
+        """Train ~CHUNK_SECONDS worth of steps, sizing the next chunk from this one."""
+        start = time.perf_counter()
+        self.comparison.step(self._chunk)
+        elapsed = time.perf_counter() - start
+        if elapsed > 0:
+            wanted = self._chunk * self.CHUNK_SECONDS / elapsed
+            self._chunk = max(1, min(self.MAX_CHUNK, round(0.5 * self._chunk + 0.5 * wanted)))
+
+    def _publish(self, detail: bool) -> None:
+        comparison = self.comparison
+        now = time.monotonic()
+        snapshot = comparison.snapshot(layers=detail)
+        self._last_label = now
+        boundary = None
+        if detail:
+            self._last_detail = now
+            if self.wants_boundary and comparison.dataset.n_features == 2:
+                names = comparison.names
+                selected = self.selected if self.selected in names else names[0]
+                boundary = comparison.decision_grid(selected)
+        configs = tuple(run.config for run in comparison.runs)
+        step, playing, done = comparison.step_count, self.playing, comparison.done
+        self.send(("snapshot", snapshot, boundary, configs, step, playing, done))
+
+
+def train_in_child(preset: Preset, commands: Connection, results: Connection) -> None:
+    """The child process's body: build the preset's comparison and obey commands."""
+    # The terminal belongs to the interface: nothing the child prints may reach it.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    try:
+        comparison = preset.comparison()
+    except Exception as error:  # bad data, say: tell the user, then wait to be stopped
+        results.send(("notice", "start_failed", str(error), "error"))
+        results.close()
+        return
+    try:
+        TrainingLoop(comparison, commands, results.send).run()
+    except (BrokenPipeError, EOFError, KeyboardInterrupt):
+        pass  # the interface has gone: nothing left to report to
+    finally:
+        results.close()
+
+
+class Trainer:
+    """The interface's handle on the training process. Every method but `relay` is for
+    the UI thread; `relay` is the body of the thread worker that posts the messages."""
+
+    STOP_TIMEOUT = 0.5
+
+    def __init__(self, preset: Preset, post: Post) -> None:
+        self._post = post
+        self.configs: dict[str, RunConfig] = {c.name: c for c in preset.run_configs()}
+        child_commands, self._commands = CONTEXT.Pipe(duplex=False)  # (reader, writer)
+        self._results, child_results = CONTEXT.Pipe(duplex=False)
+        self.process = CONTEXT.Process(
+            target=train_in_child,
+            args=(preset, child_commands, child_results),
+            name="trainlab-training",
+            daemon=True,
+        )
+        # Textual replaces sys.stderr while it runs (fileno -1), which multiprocessing would
+        # hand to the child: start it with the real one.
+        with contextlib.redirect_stderr(sys.__stderr__):
+            self.process.start()
+        child_commands.close()  # the child's ends: ours to close once it has them
+        child_results.close()
+        self._stopping = False
+
+    # -- the UI thread's side --------------------------------------------------------------
+
+    def _send(self, command: str, argument: Any = None) -> None:
+        if self._stopping:
+            return
+        try:
+            self._commands.send((command, argument))
+        except (BrokenPipeError, OSError):
+            self._stopping = True
+
+    def toggle(self) -> None:
+        self._send("toggle")
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    def single_step(self) -> None:
+        self._send("step")
+
+    def reset(self, edits: dict[str, dict[str, Any]] | None = None) -> None:
+        """Back to step 0 with the same seeds; `edits` are settings that wait for a reset."""
+        self._send("reset", dict(edits or {}))
+
+    def add(self, config: RunConfig) -> None:
+        self._send("add", config)
+
+    def remove(self, name: str) -> None:
+        self._send("remove", name)
+
+    def change(self, run: str | None, **changes: Any) -> None:
+        """A live change; raises ConfigError (or KeyError) here, in the caller's thread,
+        checked against the configs the trainer last reported."""
+        if run is not None and run not in self.configs:
+            raise KeyError(f"no run named {run!r}")
+        for name in [run] if run else list(self.configs):
+            check_live_change(self.configs[name], changes)
+        self._send("change", (run, changes))
+
+    def watch(self, selected: str | None, wants_boundary: bool) -> None:
+        """What the charts look at: which run's decision grid to compute, if any."""
+        self._send("watch", (selected, wants_boundary))
+
+    def stop(self) -> None:
+        """Ask the child to finish; it does within one chunk (~15 ms), or is terminated."""
+        self._send("stop")
+        self._stopping = True
+        self.process.join(self.STOP_TIMEOUT)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(self.STOP_TIMEOUT)
+
+    # -- the thread worker's side ----------------------------------------------------------
+
+    def relay(self) -> None:
+        """Turn what the child sends into messages, until it ends."""
+        while True:
+            try:
+                item = self._results.recv()
+            except (EOFError, OSError):
+                break
+            if item[0] == "snapshot":
+                snapshot, boundary, configs, step, playing, done = item[1:]
+                self.configs = {config.name: config for config in configs}
+                self._post(SnapshotReady(snapshot, boundary, configs, step, playing, done))
+            else:
+                self._post(TrainerNotice(*item[1:]))
+        if not self._stopping:
+            self._post(TrainerNotice("trainer_ended", "", "error"))

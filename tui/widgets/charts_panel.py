@@ -1,0 +1,144 @@
+"""The Charts panel: one tab per chart, fed by the app at any rate, redrawn at most ~4 Hz.
+
+The app hands over every snapshot (cheap: it is only stored). A timer passes the newest
+one to the visible chart only, so hidden charts cost nothing and an SSH link carries at
+most a few redraws a second. The boundary chart, the costliest in bytes, redraws at 1 Hz.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widget import Widget
+from textual.widgets import Select, TabbedContent, TabPane
+
+from nn import Snapshot
+from nn.data import Dataset
+from nn.surfaces import SURFACES
+from tui.widgets.accuracy_chart import AccuracyChart
+from tui.widgets.activations_chart import ActivationsChart
+from tui.widgets.boundary import BoundaryChart, Grid
+from tui.widgets.gradients_chart import GradientsChart
+from tui.widgets.loss_chart import LossChart
+from tui.widgets.paths_chart import PathsChart
+from tui.widgets.plot import Chart, SnapshotChart
+from tui.widgets.weights_chart import WeightsChart
+
+CHART_NAMES = ("loss", "accuracy", "activations", "gradients", "weights", "paths", "boundary")
+REFRESH_SECONDS = 0.25  # charts redraw at most 4 times a second
+BOUNDARY_SECONDS = 1.0  # the boundary is many colour runs: once a second is enough
+
+_CHART_TYPES: dict[str, type[Chart]] = {
+    "loss": LossChart,
+    "accuracy": AccuracyChart,
+    "activations": ActivationsChart,
+    "gradients": GradientsChart,
+    "weights": WeightsChart,
+    "paths": PathsChart,
+    "boundary": BoundaryChart,
+}
+
+
+class ChartsPanel(Widget):
+    """Tabs of charts over the latest snapshot; see the module docstring for the timing."""
+
+    BINDINGS = [Binding("v", "next_surface", "Next surface", show=False)]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._snapshot: Snapshot | None = None
+        self._selected = ""
+        self._version = 0  # bumped by every show_snapshot
+        self._delivered: dict[str, int] = {}  # chart name → version it last drew
+        self._grid: Grid | None = None
+        self._grid_version = 0
+        self._grid_delivered = 0
+        self._grid_time = 0.0
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent(initial="tab-loss"):
+            for name in CHART_NAMES:
+                with TabPane(name.capitalize(), id=f"tab-{name}"):
+                    if name == "paths":
+                        yield Select(
+                            [(surface.title, key) for key, surface in SURFACES.items()],
+                            value="elongated",
+                            allow_blank=False,
+                            id="surface",
+                        )
+                    yield _CHART_TYPES[name](id=f"chart-{name}")
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_SECONDS, self._deliver)
+
+    # -- the API the app calls -----------------------------------------------------------
+
+    def show_snapshot(self, snapshot: Snapshot, selected: str) -> None:
+        """Keep the newest snapshot; the visible chart gets it at the next tick."""
+        self._snapshot, self._selected = snapshot, selected
+        self._version += 1
+
+    def show_boundary(self, grid: Grid | None) -> None:
+        """Keep the selected run's newest decision grid (computed by the worker)."""
+        self._grid = grid
+        self._grid_version += 1
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        self.chart("boundary").set_dataset(dataset)
+        self._grid = None
+
+    def toggle_log_scale(self) -> None:
+        self.chart("loss").toggle_log_scale()
+
+    @property
+    def active_chart(self) -> str:
+        active = self.query_one(TabbedContent).active
+        return active.removeprefix("tab-") if active else "loss"
+
+    def show_chart(self, name: str) -> None:
+        if name not in CHART_NAMES:
+            raise ValueError(f"unknown chart {name!r}; charts are {', '.join(CHART_NAMES)}")
+        self.query_one(TabbedContent).active = f"tab-{name}"
+
+    @property
+    def wants_boundary(self) -> bool:
+        return self.active_chart == "boundary"
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def chart(self, name: str) -> Chart:
+        return self.query_one(f"#chart-{name}", Chart)
+
+    def _deliver(self) -> None:
+        """Hand the newest data to the visible chart, if it has not drawn it yet."""
+        name = self.active_chart
+        chart = self.chart(name)
+        if isinstance(chart, SnapshotChart):
+            if self._snapshot is not None and self._delivered.get(name) != self._version:
+                self._delivered[name] = self._version
+                chart.show_snapshot(self._snapshot, self._selected)
+        elif isinstance(chart, BoundaryChart):
+            now = time.monotonic()
+            fresh = self._grid_delivered != self._grid_version
+            if fresh and now - self._grid_time >= BOUNDARY_SECONDS:
+                self._grid_delivered, self._grid_time = self._grid_version, now
+                chart.show_grid(self._grid)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._grid_time = 0.0  # a newly shown boundary draws its grid at once
+        self._deliver()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "surface" and isinstance(event.value, str):
+            self.chart("paths").set_surface(event.value)
+
+    def action_next_surface(self) -> None:
+        if self.active_chart == "paths":
+            names = list(SURFACES)
+            select = self.query_one("#surface", Select)
+            select.value = names[(names.index(str(select.value)) + 1) % len(names)]
+
+
+__all__ = ["CHART_NAMES", "ChartsPanel"]

@@ -1,0 +1,48 @@
+"""Loss over steps, train and test, one colour per run: the chart students watch most."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from nn import Snapshot
+from tui.widgets.plot import Axes, Series, SnapshotChart, figure, legend, run_style, stacked
+
+TEST_MARKER = "·"  # test curves are dotted, train curves solid
+
+
+class CurvesChart(SnapshotChart):
+    """Train (solid) and test (dotted) curves of one metric from every run's history."""
+
+    TITLE = ""
+    TRAIN = ""  # the History fields drawn
+    TEST = ""
+    log_y = False
+
+    def axes(self, snapshot: Snapshot) -> Axes:
+        return Axes(title=self.TITLE, log_y=self.log_y)
+
+    def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
+        series = []
+        for index, run in enumerate(snapshot.runs):
+            color, marker = run_style(index)
+            steps = run.history.step
+            series.append(Series(steps, getattr(run.history, self.TRAIN), color, marker))
+            series.append(Series(steps, getattr(run.history, self.TEST), color, TEST_MARKER))
+        note = "solid train · dotted test" + ("  (log)" if self.log_y else "")
+        plot = figure(width, height - 1, series, axes=self.axes(snapshot))
+        return stacked([legend(snapshot.names, note), plot])
+
+
+class LossChart(CurvesChart):
+    """Loss per run; dotted vertical lines mark the steps of live changes."""
+
+    TITLE = "Loss"
+    TRAIN, TEST = "train_loss", "test_loss"
+
+    def toggle_log_scale(self) -> None:
+        self.log_y = not self.log_y
+        self.invalidate()
+
+    def axes(self, snapshot: Snapshot) -> Axes:
+        steps = sorted({change.step for change in snapshot.changes})
+        return Axes(title=self.TITLE, log_y=self.log_y, vlines=steps)

@@ -1,0 +1,236 @@
+"""The setup form: the selected run's config, field by field, validated in place.
+
+Each edit builds a candidate with `RunConfig.with_changes`; a `ConfigError` is shown
+under its field (its `reason`, in the core's words) and nothing is applied. A valid
+edit is posted as `SettingsEdited`; the screen decides whether it applies live or on
+reset. The form never trains and never talks to the trainer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch
+
+from nn.config import ACTIVATIONS, INITS, LIVE_FIELDS, ConfigError, RunConfig
+from nn.optimizers import OPTIMIZER_NAMES
+from tui.i18n import tr
+from tui.messages import ApplyAllChanged, SettingsEdited
+
+
+@dataclass(frozen=True)
+class Field:
+    """One setting of a run as the form shows it."""
+
+    key: str  # the i18n label key, and the widget id
+    kind: str  # select, number, integer, batch, layers, switch
+    choices: tuple[str, ...] = ()
+
+    @property
+    def live(self) -> bool:
+        return self.key in LIVE_FIELDS or self.key == "momentum"  # momentum: an optimizer table
+
+    def value(self, config: RunConfig) -> Any:
+        if self.key in ("lr", "momentum"):
+            return getattr(config.optimizer, self.key)
+        if self.key == "optimizer":
+            return config.optimizer.name
+        if self.key == "layers":
+            return ",".join(str(size) for size in config.layers)
+        return getattr(config, self.key)
+
+    def changes(self, value: Any) -> dict[str, Any]:
+        """The keyword arguments of `with_changes` (and `Comparison.change`) for a value."""
+        if self.key == "momentum":
+            return {"optimizer": {"momentum": value}}
+        return {self.key: value}
+
+    def parse(self, text: str) -> Any:
+        """Text to a value; what does not parse goes through as text, for the core to name."""
+        text = text.strip()
+        if self.kind == "layers":
+            return [_number(part.strip(), integer=True) for part in text.split(",")] if text else []
+        if self.kind == "batch" and text == "full":
+            return text
+        return _number(text, integer=self.kind in ("integer", "batch"))
+
+
+def _number(text: str, integer: bool) -> Any:
+    try:
+        return int(text) if integer else float(text)
+    except ValueError:
+        try:
+            return float(text) if integer else text  # "3.5" as a batch size: let the core say
+        except ValueError:
+            return text
+
+
+FIELDS = (
+    Field("activation", "select", ACTIVATIONS),
+    Field("init", "select", INITS),
+    Field("optimizer", "select", OPTIMIZER_NAMES),
+    Field("lr", "number"),
+    Field("momentum", "number"),
+    Field("batch_size", "batch"),
+    Field("layers", "layers"),
+    Field("l1", "number"),
+    Field("l2", "number"),
+    Field("dropout", "number"),
+    Field("batch_norm", "switch"),
+    Field("seed", "integer"),
+)
+BY_KEY = {field.key: field for field in FIELDS}
+
+
+def _text(value: Any) -> str:
+    return format(value, "g") if isinstance(value, float) else str(value)
+
+
+class SetupForm(VerticalScroll):
+    """The selected run's settings; `show` fills it, edits come back as messages."""
+
+    def __init__(self, lang: str = "en", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.run_name: str | None = None
+        self.config: RunConfig | None = None  # what is shown: the run's config plus edits
+        self._shown: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(tr("apply_all", self.lang), id="label-apply_all", classes="label")
+            yield Switch(False, id="apply_all")
+        for field in FIELDS:
+            with Horizontal(classes="row"):
+                suffix = "" if field.live else "*"
+                yield Label(
+                    tr(field.key, self.lang) + suffix, id=f"label-{field.key}", classes="label"
+                )
+                yield self._widget(field)
+            yield Static("", id=f"error-{field.key}", classes="error")
+        yield Static(self._legend(), id="legend")
+
+    def _legend(self) -> str:
+        return "* " + tr("on_reset", self.lang)
+
+    @staticmethod
+    def _widget(field: Field) -> Widget:
+        if field.kind == "select":
+            options = [(choice, choice) for choice in field.choices]
+            return Select(options, allow_blank=False, compact=True, id=field.key)
+        if field.kind == "switch":
+            return Switch(False, id=field.key)
+        return Input(compact=True, id=field.key, select_on_focus=True)
+
+    # -- showing ---------------------------------------------------------------------------
+
+    @property
+    def apply_all(self) -> bool:
+        return self.query_one("#apply_all", Switch).value
+
+    @apply_all.setter
+    def apply_all(self, value: bool) -> None:
+        with self.prevent(Switch.Changed):
+            self.query_one("#apply_all", Switch).value = value
+
+    def show(self, name: str, config: RunConfig) -> None:
+        """Show a run's config. Fields whose value did not change keep what the user typed."""
+        fresh = name != self.run_name
+        self.run_name, self.config = name, config
+        self.border_title = f"{tr('setup', self.lang)}: {name}"
+        with self.prevent(Input.Changed, Select.Changed, Switch.Changed):
+            for field in FIELDS:
+                value = field.value(config)
+                if not fresh and self._shown.get(field.key) == value:
+                    continue
+                self._shown[field.key] = value
+                self._set_widget(field, value)
+                self._show_error(field, "")
+
+    def _set_widget(self, field: Field, value: Any) -> None:
+        widget = self.query_one(f"#{field.key}")
+        if isinstance(widget, Select):
+            if value not in field.choices:  # a fixed std for init, e.g. 0.01
+                widget.set_options([(c, c) for c in field.choices] + [(_text(value), value)])
+            widget.value = value
+        elif isinstance(widget, Switch):
+            widget.value = bool(value)
+        elif isinstance(widget, Input):
+            widget.value = _text(value)
+
+    def _show_error(self, field: Field, reason: str) -> None:
+        error = self.query_one(f"#error-{field.key}", Static)
+        error.update(reason)
+        error.set_class(bool(reason), "-shown")
+        self.query_one(f"#{field.key}").set_class(bool(reason), "-invalid")
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.query_one("#label-apply_all", Label).update(tr("apply_all", lang))
+        for field in FIELDS:
+            suffix = "" if field.live else "*"
+            self.query_one(f"#label-{field.key}", Label).update(tr(field.key, lang) + suffix)
+        self.query_one("#legend", Static).update(self._legend())
+        if self.run_name is not None:
+            self.border_title = f"{tr('setup', lang)}: {self.run_name}"
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def validate_field(self, key: str, value: Any) -> RunConfig | None:
+        """The config with this value, or None after marking the field with the reason."""
+        field = BY_KEY[key]
+        if self.config is None:
+            return None
+        try:
+            candidate = self.config.with_changes(**field.changes(value))
+        except ConfigError as error:
+            self._show_error(field, error.reason)
+            return None
+        except (TypeError, ValueError) as error:
+            self._show_error(field, str(error))
+            return None
+        self._show_error(field, "")
+        return candidate
+
+    def _edit(self, key: str, value: Any) -> None:
+        field = BY_KEY[key]
+        candidate = self.validate_field(key, value)
+        if candidate is None or self.run_name is None:
+            return
+        new = field.value(candidate)
+        if new != self._shown.get(key):
+            self._shown[key] = new
+            self.post_message(SettingsEdited(self.run_name, field.changes(value), self.apply_all))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.id in BY_KEY:  # mark mistakes while typing; apply on Enter or leave
+            self.validate_field(event.input.id, BY_KEY[event.input.id].parse(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply_input(event.input)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        event.stop()
+        self._apply_input(event.input)
+
+    def _apply_input(self, widget: Input) -> None:
+        if widget.id in BY_KEY:
+            self._edit(widget.id, BY_KEY[widget.id].parse(widget.value))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id in BY_KEY and event.value is not Select.BLANK:
+            self._edit(event.select.id, event.value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        if event.switch.id == "apply_all":
+            self.post_message(ApplyAllChanged(event.value))
+        elif event.switch.id in BY_KEY:
+            self._edit(event.switch.id, event.value)
