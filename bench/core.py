@@ -3,6 +3,7 @@
     python bench/core.py            # a table
     python bench/core.py --json     # one JSON object
     python bench/core.py --torch    # also PyTorch eager on the same shapes, if installed
+    python bench/core.py --threads 2   # BLAS threads (default: 1, as the app uses)
 
 Each figure is the median of several timed blocks of updates, measured through the
 public Comparison API (what the app and the CLI use). Nothing here asserts a time.
@@ -22,6 +23,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def _blas_threads_from_argv() -> str:
+    """--threads must act before NumPy loads its BLAS, so it is read here, early."""
+    if "--threads" in sys.argv[:-1]:
+        return sys.argv[sys.argv.index("--threads") + 1]
+    return os.environ.get("OPENBLAS_NUM_THREADS", "1")
+
+
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ[_variable] = _blas_threads_from_argv()
 
 import numpy as np  # noqa: E402
 
@@ -47,10 +59,15 @@ def blas_info() -> dict[str, object]:
     for line in Path("/proc/self/maps").read_text().splitlines():
         if "openblas" in line.lower() and line.endswith(".so"):
             library = ctypes.CDLL(line.split()[-1])
-            for prefix in ("scipy_openblas_", "scipy_openblas64_", "openblas_", ""):
+            # Symbol names differ between builds: scipy_openblas_get_num_threads64_, ...
+            for threads_name, core_name in (
+                ("scipy_openblas_get_num_threads64_", "scipy_openblas_get_corename64_"),
+                ("scipy_openblas_get_num_threads", "scipy_openblas_get_corename"),
+                ("openblas_get_num_threads", "openblas_get_corename"),
+            ):
                 try:
-                    threads = getattr(library, f"{prefix}get_num_threads")
-                    corename = getattr(library, f"{prefix}get_corename")
+                    threads = getattr(library, threads_name)
+                    corename = getattr(library, core_name)
                 except AttributeError:
                     continue
                 corename.restype = ctypes.c_char_p
@@ -202,6 +219,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--repeats", type=int, default=7, help="timed blocks per figure")
     parser.add_argument("--torch", action="store_true", help="also time PyTorch eager")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     args = parser.parse_args()
 
     results: dict[str, object] = {

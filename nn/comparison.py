@@ -62,27 +62,40 @@ class BatchSampler:
     """Mini-batches in a fresh random order each epoch; the last partial batch is skipped
     (its samples come early in another epoch's order). A full batch is the whole set.
 
-    The data are put in the epoch's order once per epoch, so each batch is a slice: no
-    copying at every step."""
+    Small data sets are put in the epoch's order once per epoch, so each batch is a
+    slice; large ones are gathered batch by batch (copying a whole epoch would cost more
+    than the gathers)."""
+
+    EPOCH_COPY_BYTES = 1 << 20
 
     def __init__(self, x: np.ndarray, y: np.ndarray, rows: int, rng: np.random.Generator):
         self.x, self.y, self.rows, self.rng = x, y, rows, rng
         self.full = rows >= len(y)
         self.batches_per_epoch = max(1, len(y) // rows)  # one pass through one shuffle
+        self.copy_epoch = x.nbytes <= self.EPOCH_COPY_BYTES
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y
+        if not (self.full or self.copy_epoch):
+            self.x_batch = np.empty((rows, x.shape[1]), dtype=x.dtype)
+            self.y_batch = np.empty(rows, dtype=y.dtype)
 
     def next(self) -> tuple[np.ndarray, np.ndarray]:
         if self.full:
             return self.x, self.y
         if self.position + self.rows > len(self.y):
-            order = self.rng.permutation(len(self.y))
-            self.x_epoch = np.take(self.x, order, axis=0)
-            self.y_epoch = np.take(self.y, order, axis=0)
+            self.order = self.rng.permutation(len(self.y))
+            if self.copy_epoch:
+                self.x_epoch = np.take(self.x, self.order, axis=0)
+                self.y_epoch = np.take(self.y, self.order, axis=0)
             self.position = 0
         start = self.position
         self.position += self.rows
-        return self.x_epoch[start : self.position], self.y_epoch[start : self.position]
+        if self.copy_epoch:
+            return self.x_epoch[start : self.position], self.y_epoch[start : self.position]
+        rows = self.order[start : self.position]
+        np.take(self.x, rows, axis=0, out=self.x_batch)
+        np.take(self.y, rows, axis=0, out=self.y_batch)
+        return self.x_batch, self.y_batch
 
 
 @dataclass

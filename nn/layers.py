@@ -250,16 +250,27 @@ class BatchNorm:
         shape = (len(self.enabled), 1, self.running_mean.shape[-1])
         return self.running_mean.reshape(shape), self.running_var.reshape(shape)
 
+    def _batch_rows(self, batch: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ones and of 1/batch: Σ and mean over the batch as matrix products,
+        several times faster than .sum/.mean along an axis."""
+        if getattr(self, "_ones", None) is None or self._ones.shape != (1, batch):
+            self._ones = np.ones((1, batch), dtype=dtype)
+            self._mean_row = self._ones / batch
+        return self._ones, self._mean_row
+
     def forward(self, x: np.ndarray, mode: str) -> np.ndarray:
         """mode: "train" (batch statistics, updates running ones), "probe" (batch
         statistics, no update) or "eval" (running statistics)."""
         if not self.active:
             return x
+        _, mean_row = self._batch_rows(x.shape[-2], x.dtype)
         if mode == "eval":
-            mean, var = self.running_mean, self.running_var
+            centered = x - self.running_mean
+            var = self.running_var
         else:
-            mean = x.mean(axis=-2, keepdims=True)
-            var = x.var(axis=-2, keepdims=True)
+            mean = np.matmul(mean_row, x)
+            centered = x - mean
+            var = np.matmul(mean_row, centered * centered)
             if mode == "train":
                 m = self.momentum
                 self.running_mean *= m
@@ -267,8 +278,9 @@ class BatchNorm:
                 self.running_var *= m
                 self.running_var += (1 - m) * var
         self.std = np.sqrt(var + self.eps)
-        self.normalized = (x - mean) / self.std
-        out = self.gamma * self.normalized + self.beta
+        self.normalized = np.divide(centered, self.std, out=centered)
+        out = self.gamma * self.normalized
+        out += self.beta
         if self.mixed:
             off = ~self.enabled
             out[off] = x[off]
@@ -277,13 +289,14 @@ class BatchNorm:
     def backward(self, grad: np.ndarray) -> np.ndarray:
         if not self.active:
             return grad
+        ones, mean_row = self._batch_rows(grad.shape[-2], grad.dtype)
         x_hat = self.normalized
-        np.sum(grad * x_hat, axis=-2, keepdims=True, out=self.grad_gamma)
-        np.sum(grad, axis=-2, keepdims=True, out=self.grad_beta)
+        np.matmul(ones, grad * x_hat, out=self.grad_gamma)
+        np.matmul(ones, grad, out=self.grad_beta)
         grad_x_hat = grad * self.gamma
         # ∂x = (∂x̂ − mean(∂x̂) − x̂·mean(∂x̂·x̂)) / σ
-        grad_x = grad_x_hat - grad_x_hat.mean(axis=-2, keepdims=True)
-        grad_x -= x_hat * (grad_x_hat * x_hat).mean(axis=-2, keepdims=True)
+        grad_x = grad_x_hat - np.matmul(mean_row, grad_x_hat)
+        grad_x -= x_hat * np.matmul(mean_row, grad_x_hat * x_hat)
         grad_x /= self.std
         if self.mixed:
             off = ~self.enabled

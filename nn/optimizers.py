@@ -11,31 +11,48 @@ from __future__ import annotations
 
 import numpy as np
 
+Array = np.ndarray
+
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 
 class Optimizer:
-    """Base class: holds the learning rate and the per-parameter state."""
+    """Base class: the learning rate and the per-parameter state (`state_names`).
+
+    Subclasses write the update rule, in place, in `update`. (Splitting large parameter
+    arrays into cache-sized blocks was measured and made the update slower.)
+    """
 
     name = "optimizer"
     adaptive = False  # True when each parameter gets its own step size (claims 1.5, 1.6)
+    state_names: tuple[str, ...] = ()  # the arrays, one number per parameter, it keeps
 
     def __init__(self, lr: float) -> None:
         self.lr = float(lr)
+        self.state: dict[str, np.ndarray] = {}
         self._scratch: np.ndarray | None = None
 
     def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        """Move `params` (in place) against `grads`."""
+        """Move the flat array `params` (in place) against `grads`."""
+        if not self.state:
+            self.state = {name: np.zeros_like(params) for name in self.state_names}
+        if self._scratch is None or self._scratch.shape != params.shape:
+            self._scratch = np.empty_like(params)
+        self.begin_step()
+        self.update(params, grads, self._scratch, **self.state)
+
+    def begin_step(self) -> None:
+        """Once per step, before the update (Adam counts its steps here)."""
+
+    def update(
+        self, params: np.ndarray, grads: np.ndarray, buffer: np.ndarray, **state: np.ndarray
+    ) -> None:
+        """The update rule, in place; `buffer` is scratch space of the same shape."""
         raise NotImplementedError
 
     def effective_step(self) -> np.ndarray | None:
         """Per-parameter step size lr / (sqrt(h) + eps) for adaptive optimizers, else None."""
         return None
-
-    def _buffer(self, like: np.ndarray) -> np.ndarray:
-        if self._scratch is None or self._scratch.shape != like.shape:
-            self._scratch = np.empty_like(like)
-        return self._scratch
 
 
 class SGD(Optimizer):
@@ -46,28 +63,24 @@ class SGD(Optimizer):
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        step = np.multiply(grads, self.lr, out=self._buffer(params))
-        params -= step
+    def update(self, params: Array, grads: Array, buffer: Array, **state: Array) -> None:
+        params -= np.multiply(grads, self.lr, out=buffer)
 
 
 class Momentum(Optimizer):
     """v ← m·v − lr·g;  p ← p + v.  The velocity remembers the previous direction."""
 
     name = "momentum"
+    state_names = ("velocity",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
         self.momentum = float(momentum)
-        self.velocity: np.ndarray | None = None
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        if self.velocity is None:
-            self.velocity = np.zeros_like(params)
-        scaled_grad = np.multiply(grads, self.lr, out=self._buffer(params))
-        self.velocity *= self.momentum
-        self.velocity -= scaled_grad
-        params += self.velocity
+    def update(self, params: Array, grads: Array, buffer: Array, *, velocity: Array) -> None:
+        velocity *= self.momentum
+        velocity -= np.multiply(grads, self.lr, out=buffer)
+        params += velocity
 
 
 class Nesterov(Optimizer):
@@ -78,20 +91,17 @@ class Nesterov(Optimizer):
     """
 
     name = "nesterov"
+    state_names = ("velocity",)
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
         self.momentum = float(momentum)
-        self.velocity: np.ndarray | None = None
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        if self.velocity is None:
-            self.velocity = np.zeros_like(params)
-        m = self.momentum
-        scaled_grad = np.multiply(grads, self.lr, out=self._buffer(params))
-        self.velocity *= m
-        self.velocity -= scaled_grad
-        params += m * self.velocity
+    def update(self, params: Array, grads: Array, buffer: Array, *, velocity: Array) -> None:
+        scaled_grad = np.multiply(grads, self.lr, out=buffer)
+        velocity *= self.momentum
+        velocity -= scaled_grad
+        params += self.momentum * velocity
         params -= scaled_grad
 
 
@@ -103,23 +113,20 @@ class AdaGrad(Optimizer):
 
     name = "adagrad"
     adaptive = True
+    state_names = ("sum_sq_grad",)
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
         super().__init__(lr)
         self.eps = float(eps)
-        self.sum_sq_grad: np.ndarray | None = None
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        if self.sum_sq_grad is None:
-            self.sum_sq_grad = np.zeros_like(params)
-        buffer = self._buffer(params)
-        self.sum_sq_grad += np.multiply(grads, grads, out=buffer)
-        _scaled_step(params, grads, self.sum_sq_grad, self.lr, self.eps, buffer)
+    def update(self, params: Array, grads: Array, buffer: Array, *, sum_sq_grad: Array) -> None:
+        sum_sq_grad += np.multiply(grads, grads, out=buffer)
+        _scaled_step(params, grads, sum_sq_grad, self.lr, self.eps, buffer)
 
     def effective_step(self) -> np.ndarray | None:
-        if self.sum_sq_grad is None:
+        if not self.state:
             return None
-        return self.lr / (np.sqrt(self.sum_sq_grad) + self.eps)
+        return self.lr / (np.sqrt(self.state["sum_sq_grad"]) + self.eps)
 
 
 class RMSProp(Optimizer):
@@ -130,26 +137,24 @@ class RMSProp(Optimizer):
 
     name = "rmsprop"
     adaptive = True
+    state_names = ("mean_sq_grad",)
 
     def __init__(self, lr: float = 0.01, decay: float = 0.99, eps: float = 1e-7) -> None:
         super().__init__(lr)
         self.decay = float(decay)
         self.eps = float(eps)
-        self.mean_sq_grad: np.ndarray | None = None
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        if self.mean_sq_grad is None:
-            self.mean_sq_grad = np.zeros_like(params)
-        buffer = np.multiply(grads, grads, out=self._buffer(params))
-        buffer -= self.mean_sq_grad  # h += (1 − ρ)(g² − h)  is  h ← ρh + (1 − ρ)g²
+    def update(self, params: Array, grads: Array, buffer: Array, *, mean_sq_grad: Array) -> None:
+        np.multiply(grads, grads, out=buffer)
+        buffer -= mean_sq_grad  # h += (1 − ρ)(g² − h)  is  h ← ρh + (1 − ρ)g²
         buffer *= 1.0 - self.decay
-        self.mean_sq_grad += buffer
-        _scaled_step(params, grads, self.mean_sq_grad, self.lr, self.eps, buffer)
+        mean_sq_grad += buffer
+        _scaled_step(params, grads, mean_sq_grad, self.lr, self.eps, buffer)
 
     def effective_step(self) -> np.ndarray | None:
-        if self.mean_sq_grad is None:
+        if not self.state:
             return None
-        return self.lr / (np.sqrt(self.mean_sq_grad) + self.eps)
+        return self.lr / (np.sqrt(self.state["mean_sq_grad"]) + self.eps)
 
 
 class Adam(Optimizer):
@@ -161,6 +166,7 @@ class Adam(Optimizer):
 
     name = "adam"
     adaptive = True
+    state_names = ("mean_grad", "mean_sq_grad")
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
@@ -170,34 +176,31 @@ class Adam(Optimizer):
         self.beta2 = float(beta2)
         self.eps = float(eps)
         self.iteration = 0
-        self.mean_grad: np.ndarray | None = None
-        self.mean_sq_grad: np.ndarray | None = None
 
     def _corrected_lr(self) -> float:
         t = self.iteration
         return self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
 
-    def step(self, params: np.ndarray, grads: np.ndarray) -> None:
-        if self.mean_grad is None:
-            self.mean_grad = np.zeros_like(params)
-            self.mean_sq_grad = np.zeros_like(params)
+    def begin_step(self) -> None:
         self.iteration += 1
-        buffer = self._buffer(params)
-        np.subtract(grads, self.mean_grad, out=buffer)  # m += (1 − β₁)(g − m)
+        self.step_lr = self._corrected_lr()
+
+    def update(
+        self, params: Array, grads: Array, buffer: Array, *, mean_grad: Array, mean_sq_grad: Array
+    ) -> None:
+        np.subtract(grads, mean_grad, out=buffer)  # m += (1 − β₁)(g − m)
         buffer *= 1.0 - self.beta1
-        self.mean_grad += buffer
+        mean_grad += buffer
         np.multiply(grads, grads, out=buffer)  # v += (1 − β₂)(g² − v)
-        buffer -= self.mean_sq_grad
+        buffer -= mean_sq_grad
         buffer *= 1.0 - self.beta2
-        self.mean_sq_grad += buffer
-        _scaled_step(
-            params, self.mean_grad, self.mean_sq_grad, self._corrected_lr(), self.eps, buffer
-        )
+        mean_sq_grad += buffer
+        _scaled_step(params, mean_grad, mean_sq_grad, self.step_lr, self.eps, buffer)
 
     def effective_step(self) -> np.ndarray | None:
-        if self.mean_sq_grad is None:
+        if not self.state:
             return None
-        return self._corrected_lr() / (np.sqrt(self.mean_sq_grad) + self.eps)
+        return self._corrected_lr() / (np.sqrt(self.state["mean_sq_grad"]) + self.eps)
 
 
 def _scaled_step(

@@ -407,48 +407,87 @@ class PresetResult:
 Progress = Callable[[str, int, int], None]  # preset name, step, last step
 
 
-def run_preset(preset: Preset, progress: Progress | None = None) -> PresetResult:
-    """Train a preset headless to the end of its budget, snapshotting every
-    `snapshot_every` steps and at every step a claim names, then evaluate its claims."""
-    start = time.perf_counter()
-    comparison = preset.comparison()
-    configs = {run.name: run.config for run in comparison.runs}
-    n_train = comparison.n_train
-    measures = [m for claim in preset.claims for m in claim.measures if m.run is not None]
-    steps = [(m, m.step_for(configs[m.run], n_train)) for m in measures]
-    named = {step for _, step in steps if step is not None}  # a snapshot at each
-    layer_steps = {step for m, step in steps if step is not None and m.needs_layers}
-    last = max(config.budget_steps(n_train) for config in configs.values())
-    noise_wanted = [m for m in measures if m.kind == "noise"]
+class PresetRecorder:
+    """The snapshots a preset's claims read, taken as its comparison trains.
 
-    snapshots: dict[int, Snapshot] = {}
-    noise: dict[tuple[int | None, str, int], float] = {}
+    Shared by `run_preset` (headless) and the app's training process, so that the claims
+    the app shows are the ones `trainlab check` prints: whoever steps the comparison asks
+    `next_stop` how far it may go, calls `take` when it gets there, and `result` at the end.
+    A stop falls at every `snapshot_every` steps (headless only: the app snapshots at its own
+    rate), at every step a claim names, and at each run's last step, so that per-step
+    statistics (update ratio) never span a chunk.
+    """
 
-    def take(final: bool = False) -> Snapshot:
+    def __init__(self, preset: Preset, comparison: Comparison) -> None:
+        self.preset = preset
+        self.comparison = comparison
+        self.configs = {run.name: run.config for run in comparison.runs}
+        self.n_train = comparison.n_train
+        measures = [m for claim in preset.claims for m in claim.measures if m.run is not None]
+        measures = [m for m in measures if m.run in self.configs]  # a removed run: no stop
+        steps = [(m, m.step_for(self.configs[m.run], self.n_train)) for m in measures]
+        budgets = {config.budget_steps(self.n_train) for config in self.configs.values()}
+        self.last = max(budgets)
+        named = {step for _, step in steps if step is not None}
+        self.stops = sorted(named | budgets)
+        self.layer_steps = {step for m, step in steps if step is not None and m.needs_layers}
+        self.noise_wanted = [m for m in measures if m.kind == "noise"]
+        self.snapshots: dict[int, Snapshot] = {}
+        self.noise: dict[tuple[int | None, str, int], float] = {}
+        self._start = time.perf_counter()
+
+    def next_stop(self, step: int, regular: bool = True) -> int:
+        """The step to train up to from `step`: the next stop (with `regular`, also the next
+        multiple of `snapshot_every`); past every stop, the last run's budget or beyond."""
+        later = [stop for stop in self.stops if stop > step]
+        if regular:
+            every = self.preset.snapshot_every
+            later.append((step // every + 1) * every)
+        return min(later) if later else step + 1
+
+    def is_stop(self, step: int) -> bool:
+        return step in self.stops
+
+    def take(self, final: bool = False) -> Snapshot:
+        """Snapshot the comparison where it stands (with per-layer statistics where a claim
+        reads them, and at the end), and measure the gradient noise a claim asks for here."""
+        comparison = self.comparison
         step = comparison.step_count
-        snapshot = comparison.snapshot(layers=final or step in layer_steps)
-        snapshots[step] = snapshot
-        for m in noise_wanted:
-            wanted = m.step_for(configs[m.run], n_train)
+        snapshot = comparison.snapshot(layers=final or step in self.layer_steps)
+        self.snapshots[step] = snapshot
+        for m in self.noise_wanted:
+            wanted = m.step_for(self.configs[m.run], self.n_train)
             if wanted == step or (final and wanted is None):
                 size = int(m.batch_size or 1)
                 value = comparison.gradient_noise(m.run, [size])[size]
-                noise[(wanted, m.run, size)] = value
+                self.noise[(wanted, m.run, size)] = value
         return snapshot
 
-    take()
+    def result(self, evaluate: bool = True) -> PresetResult:
+        """Take the final snapshot and evaluate every claim against what was recorded
+        (`evaluate=False`: leave that to the caller, e.g. to report each failure apart)."""
+        final = self.take(final=True)
+        result = PresetResult(
+            self.preset, self.snapshots, final, self.configs, self.n_train, self.noise
+        )
+        if evaluate:
+            result.claims = [claim.evaluate(result) for claim in self.preset.claims]
+        result.seconds = time.perf_counter() - self._start
+        return result
+
+
+def run_preset(preset: Preset, progress: Progress | None = None) -> PresetResult:
+    """Train a preset headless to the end of its budget, snapshotting every
+    `snapshot_every` steps and at every step a claim names, then evaluate its claims."""
+    comparison = preset.comparison()
+    recorder = PresetRecorder(preset, comparison)
+    recorder.take()
     while not comparison.done:
         now = comparison.step_count
-        stops = [s for s in named if s > now]
-        stop = min([(now // preset.snapshot_every + 1) * preset.snapshot_every, *stops])
-        comparison.step(stop - now)
+        comparison.step(recorder.next_stop(now) - now)
         if comparison.step_count == now:
             break
-        take()
+        recorder.take()
         if progress is not None:
-            progress(preset.name, comparison.step_count, last)
-    final = take(final=True)
-    result = PresetResult(preset, snapshots, final, configs, n_train, noise)
-    result.claims = [claim.evaluate(result) for claim in preset.claims]
-    result.seconds = time.perf_counter() - start
-    return result
+            progress(preset.name, comparison.step_count, recorder.last)
+    return recorder.result()
