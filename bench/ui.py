@@ -19,9 +19,13 @@ Each repeat is two sessions, then a headless measurement:
 3. Headless: the preset's Comparison stepped in a plain loop in this process (one BLAS
    thread, as the app) — `throughput_ratio` is the app's steps/s over this.
 
-Figures are medians over the repeats (the per-repeat values are in the JSON). The machine's
-load average is printed: other work on a 2-core machine moves every figure here. Nothing
-here asserts a time; targets are printed beside the figures.
+Because other work on a 2-core machine moves every wall-clock figure, the load average is
+printed and three figures that load moves less are reported beside the targets:
+`ui_cpu_share` and `trainer_cpu_share` (CPU seconds per second of the UI thread and of the
+training process: 1.0 is a core to itself) and `throughput_ratio_cpu` (steps per CPU second,
+app over headless: what the app's own overhead costs the training). `quit_s` is from "q" to
+the process's exit. Figures are medians over the repeats (the per-repeat values are in the
+JSON). Nothing here asserts a time; targets are printed beside the figures.
 """
 
 from __future__ import annotations
@@ -198,7 +202,8 @@ def probe_child(out: str, target: str) -> None:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.lags: list[tuple[float, float]] = []  # (handled at, handled − due)
-            self.snapshots: list[tuple[float, int, bool]] = []  # (received at, step, playing)
+            # (received at, step, playing, UI thread's CPU s, training process's CPU s)
+            self.snapshots: list[tuple[float, int, bool, float, float]] = []
 
         def on_mount(self) -> None:
             self._probe = self.set_interval(PROBE_INTERVAL, name="lag-probe")  # → on_timer
@@ -209,11 +214,25 @@ def probe_child(out: str, target: str) -> None:
                 self.lags.append((now, now - event.time))
 
         def on_snapshot_ready(self, message: SnapshotReady) -> None:  # bubbled from the screen
-            self.snapshots.append((time.monotonic(), message.step, message.playing))
+            trainer = self.main_screen.trainer
+            trainer_cpu = process_cpu_s(trainer.process.pid) if trainer else float("nan")
+            ui_cpu = time.thread_time()  # this (the UI) thread's CPU time
+            self.snapshots.append(
+                (time.monotonic(), message.step, message.playing, ui_cpu, trainer_cpu)
+            )
 
     app = ProbedApp(load_scenario(target))
     app.run()
     Path(out).write_text(json.dumps({"lags": app.lags, "snapshots": app.snapshots}))
+
+
+def process_cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -222,6 +241,9 @@ class Probe:
     lag_max_ms: float
     lag_samples: int
     app_steps_per_s: float
+    app_steps_per_cpu_s: float  # per CPU second of the training process
+    ui_cpu_share: float  # CPU seconds the UI thread used per second: its share of a core
+    trainer_cpu_share: float  # the same for the training process (1.0: a core to itself)
     window_s: float
 
 
@@ -233,18 +255,21 @@ def percentile(values: list[float], fraction: float) -> float:
 def read_probe(path: str, session: Session) -> Probe:
     """Lag and steps/s over one window: from WARM_UP after the first training snapshot to "q"."""
     data = json.loads(Path(path).read_text())
-    playing = [(t, step) for t, step, is_playing in data["snapshots"] if is_playing]
+    playing = [row for row in data["snapshots"] if row[2]]
     if not playing:
         raise RuntimeError("the app never reported training; last output: " + repr(session.tail))
     start, end = playing[0][0] + WARM_UP, session.ended_at
-    inside = [(t, step) for t, step in playing if start <= t <= end]
-    (t0, s0), (t1, s1) = inside[0], inside[-1]
+    inside = [row for row in playing if start <= row[0] <= end]
+    (t0, s0, _, ui0, tr0), (t1, s1, _, ui1, tr1) = inside[0], inside[-1]
     lags = [lag * 1e3 for t, lag in data["lags"] if start <= t <= end]
     return Probe(
         lag_p95_ms=percentile(lags, 0.95),
         lag_max_ms=max(lags),
         lag_samples=len(lags),
         app_steps_per_s=(s1 - s0) / (t1 - t0),
+        app_steps_per_cpu_s=(s1 - s0) / (tr1 - tr0),
+        ui_cpu_share=(ui1 - ui0) / (t1 - t0),
+        trainer_cpu_share=(tr1 - tr0) / (t1 - t0),
         window_s=t1 - t0,
     )
 
@@ -252,17 +277,18 @@ def read_probe(path: str, session: Session) -> Probe:
 # -- headless ------------------------------------------------------------------------------
 
 
-def headless_steps_per_s(target: str, seconds: float) -> float:
-    """The preset's Comparison stepped in a plain loop, no snapshots: the core's own pace."""
+def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
+    """The preset's Comparison stepped in a plain loop, no snapshots: the core's own pace,
+    as (steps per second, steps per CPU second)."""
     from nn.presets import load_scenario
 
     comparison = load_scenario(target).comparison()
     comparison.step(200)  # warm up
-    steps, start = 0, time.perf_counter()
+    steps, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         comparison.step(100)
         steps += 100
-    return steps / (time.perf_counter() - start)
+    return steps / (time.perf_counter() - start), steps / (time.process_time() - cpu)
 
 
 # -- the bench -----------------------------------------------------------------------------
@@ -279,6 +305,9 @@ def measure(target: str, repeats: int, seconds: float, headless_seconds: float) 
             "app_steps_per_s",
             "headless_steps_per_s",
             "throughput_ratio",
+            "throughput_ratio_cpu",
+            "ui_cpu_share",
+            "trainer_cpu_share",
             "quit_s",
         )
     }
@@ -294,12 +323,15 @@ def measure(target: str, repeats: int, seconds: float, headless_seconds: float) 
             probed = run_in_pty(argv, seconds + WARM_UP)
             probe = read_probe(out, probed)
         killed += plain.killed + probed.killed
-        headless = headless_steps_per_s(target, headless_seconds)
+        headless, headless_per_cpu = headless_steps_per_s(target, headless_seconds)
         samples["lag_p95_ms"].append(probe.lag_p95_ms)
         samples["lag_max_ms"].append(probe.lag_max_ms)
         samples["app_steps_per_s"].append(probe.app_steps_per_s)
         samples["headless_steps_per_s"].append(headless)
         samples["throughput_ratio"].append(probe.app_steps_per_s / headless)
+        samples["throughput_ratio_cpu"].append(probe.app_steps_per_cpu_s / headless_per_cpu)
+        samples["ui_cpu_share"].append(probe.ui_cpu_share)
+        samples["trainer_cpu_share"].append(probe.trainer_cpu_share)
     results: dict[str, Any] = {key: statistics.median(values) for key, values in samples.items()}
     results["killed_after_quit"] = killed
     results["samples"] = samples

@@ -115,10 +115,14 @@ def _shipped() -> dict[str, Any]:
     }
 
 
-def preset_names() -> list[str]:
+def shipped_presets() -> list[Preset]:
     """The shipped presets in lecture order: default first, then by their first claim id."""
-    presets = [load_preset(name) for name in _shipped()]
-    return [p.name for p in sorted(presets, key=_lecture_order)]
+    return sorted((load_preset(name) for name in _shipped()), key=_lecture_order)
+
+
+def preset_names() -> list[str]:
+    """The shipped presets' names in lecture order (see `shipped_presets`)."""
+    return [preset.name for preset in shipped_presets()]
 
 
 def _lecture_order(preset: Preset) -> tuple:

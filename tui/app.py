@@ -1,8 +1,8 @@
 """TrainlabApp: wires the screens, the app-wide keys and the command palette.
 
 The main screen does the work (tui/screens/main.py); this module decides which screen is
-shown (the main one, the help, or a notice when the terminal is too small), the language,
-and lists every action in the command palette.
+shown (the main one, the help, the preset picker, or a notice when the terminal is too
+small), which scenario plays, the language, and lists every action in the command palette.
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
-from nn.presets import Preset
+from nn.presets import Preset, PresetError, load_preset
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import LABEL_KEYS, MAIN_BINDINGS, MainScreen
+from tui.screens.preset_picker import PresetPicker
 from tui.screens.too_small import TooSmallScreen, too_small
 
 APP_BINDINGS: list[Binding] = [
     Binding("question_mark,f1", "help", "b_help", key_display="?"),
+    Binding("P,ctrl+o", "pick_preset", "b_presets", key_display="P"),
     Binding("t", "toggle_lang", "b_lang"),
     Binding("q", "quit", "b_quit"),
     Binding("ctrl+c", "quit", "b_quit", show=False, priority=True),
@@ -110,6 +112,31 @@ class TrainlabApp(App):
             if keys.get(binding.action)
         ]
         self.push_screen(HelpScreen(lang=self.lang, bindings=bindings))
+
+    def action_pick_preset(self) -> None:
+        self.push_screen(PresetPicker(self.lang, self.preset.name), self._open_preset)
+
+    def _open_preset(self, name: str | None) -> None:
+        """The picker's answer: play that scenario instead of this one (None: keep this)."""
+        if name is None:
+            return
+        try:
+            preset = load_preset(name)
+        except PresetError as error:  # shipped presets are checked by the tests; still
+            self.notify(str(error), severity="error")
+            return
+        self.open_preset(preset)
+
+    def open_preset(self, preset: Preset) -> None:
+        """Stop the current trainer and put a fresh main screen, for `preset`, in its place."""
+        old = self.main_screen
+        old.stop_training()
+        self.preset = preset
+        self.main_screen = MainScreen(preset, self.lang)
+        while self.screen is not old:  # a notice on top (terminal too small) comes back below
+            self.pop_screen()
+        self.switch_screen(self.main_screen)
+        self._check_size(self.size.width, self.size.height)
 
     def action_toggle_lang(self) -> None:
         self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]

@@ -61,6 +61,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "remove_failed": ("Cannot remove the run: ", "실행을 제거할 수 없음: "),
     "change_failed": ("Not applied: ", "적용 안 됨: "),
     "start_failed": ("Training cannot start: ", "학습을 시작할 수 없음: "),
+    "claims_failed": ("A claim could not be checked: ", "주장을 확인할 수 없음: "),
     "trainer_ended": (
         "The training process ended unexpectedly; restart trainlab.",
         "학습 프로세스가 예기치 않게 끝났습니다. trainlab을 다시 시작하세요.",
@@ -90,6 +91,29 @@ LABELS: dict[str, tuple[str, str]] = {
     "b_help": ("help", "도움말"),
     "b_lang": ("한국어", "English"),
     "b_quit": ("quit", "종료"),
+    "b_presets": ("presets", "프리셋"),
+    "b_claims": ("claims", "주장 확인"),
+    # presets and claims
+    "picker_title": (
+        "Open a preset: the lecture, scenario by scenario",
+        "프리셋 열기: 강의를 시나리오별로",
+    ),
+    "picker_hint": (
+        "↑↓ choose · Enter open (the current runs stop) · Esc cancel",
+        "↑↓ 선택 · Enter 열기 (지금 실행은 멈춤) · Esc 취소",
+    ),
+    "current": ("current", "현재"),
+    "claims": ("Claims", "주장 확인"),
+    "claims_summary": ("{passed} of {total} pass", "{total}개 중 {passed}개 통과"),
+    "claims_modified": (
+        "modified — the lecture's setup was changed: these verdicts are about your setup",
+        "수정됨 — 강의의 설정이 바뀌었습니다: 이 결과는 바뀐 설정에 대한 것입니다",
+    ),
+    "claims_hint": ("c closes · r runs again", "c 닫기 · r 다시 실행"),
+    "no_claims": (
+        "The claims are checked when every run is done (this scenario has {count}).",
+        "주장은 모든 실행이 끝나면 확인합니다 (이 시나리오에는 {count}개).",
+    ),
     # chart names
     "loss": ("loss", "손실"),
     "accuracy": ("accuracy", "정확도"),

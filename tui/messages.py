@@ -1,6 +1,6 @@
 """Every custom message of the app, in one place, so the flow of data is easy to follow.
 
-The trainer thread posts `SnapshotReady` and `TrainerNotice`; widgets post the rest.
+The trainer thread posts `SnapshotReady`, `TrainerNotice` and `ClaimsReady`; widgets post the rest.
 Messages carry plain, immutable data (snapshots, frozen configs), never live arrays.
 """
 
@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from textual.message import Message
 
+from nn.claims import ClaimResult
 from nn.config import RunConfig
 from nn.snapshot import Snapshot
 
@@ -73,3 +74,13 @@ class ApplyAllChanged(Message):
     def __init__(self, value: bool) -> None:
         super().__init__()
         self.value = value
+
+
+class ClaimsReady(Message):
+    """Every run is done and the preset's claims were checked, as `trainlab check` does.
+    `modified`: the user changed the lecture's setup, so the verdicts are about their own."""
+
+    def __init__(self, claims: list[ClaimResult], modified: bool) -> None:
+        super().__init__()
+        self.claims = claims
+        self.modified = modified

@@ -13,6 +13,11 @@ The child checks for commands between chunks of ~15 ms, so pause, reset and quit
 well within 0.2 s; it sends a snapshot at most every 50 ms: cheap metrics each time,
 per-layer statistics and the decision grid only as often as the charts can draw them
 (~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs.
+
+A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
+uses: chunks never step past a step a claim reads, and when every run is done the child
+evaluates the claims and sends them ("claims" → ClaimsReady), marked `modified` when the
+user changed anything the preset did not, so that a student is never misled.
 """
 
 from __future__ import annotations
@@ -26,10 +31,11 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+from nn.claims import ClaimResult
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
-from nn.presets import Preset
-from tui.messages import SnapshotReady, TrainerNotice
+from nn.presets import Preset, PresetRecorder
+from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice
 
 Post = Callable[[Any], object]
 Send = Callable[[tuple], None]
@@ -46,16 +52,40 @@ class TrainingLoop:
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
     MAX_CHUNK = 5000
 
-    def __init__(self, comparison: Comparison, commands: Connection, send: Send) -> None:
+    def __init__(
+        self,
+        comparison: Comparison,
+        commands: Connection,
+        send: Send,
+        preset: Preset | None = None,
+    ) -> None:
+        """`preset`: the scenario `comparison` plays, whose claims are checked at the end."""
         self.comparison = comparison
         self.commands = commands
         self.send = send
+        self.preset = preset
         self.playing = False
         self.stopped = False
         self.selected: str | None = None
         self.wants_boundary = False
         self._chunk = 1
         self._last_label = self._last_detail = float("-inf")
+        # Each run's config at step 0 and the user's live changes since, in order: a reset
+        # replays them, but not the timeline's changes (those come again at their steps).
+        self.start_configs = {run.name: run.config for run in comparison.runs}
+        self.user_changes: list[tuple[str | None, dict[str, Any]]] = []
+        self.modified = False  # the user changed something the preset did not
+        self.recorder: PresetRecorder | None = None
+        self.claims_sent = False
+        self._start_recording()
+
+    def _start_recording(self) -> None:
+        """A fresh recorder for a comparison at step 0 (a preset with claims only)."""
+        self.claims_sent = False
+        self.recorder = None
+        if self.preset is not None and self.preset.claims:
+            self.recorder = PresetRecorder(self.preset, self.comparison)
+            self.recorder.take()
 
     def run(self) -> None:
         self._publish(detail=True)
@@ -69,6 +99,7 @@ class TrainingLoop:
                 if self.comparison.done:
                     self.playing = False
                     self._publish(detail=True)
+                    self._send_claims()
                 elif now - self._last_label >= self.LABEL_INTERVAL:
                     self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
 
@@ -105,8 +136,10 @@ class TrainingLoop:
             if comparison.done:
                 self._notice("all_done")
             else:
-                comparison.step(1)
+                self._advance(1)
                 self._publish(detail=True)  # every single step is seen, however fast the keys
+                if comparison.done:
+                    self._send_claims()
             return True
         elif command == "change":
             run, changes = argument
@@ -114,14 +147,16 @@ class TrainingLoop:
                 comparison.change(run, **changes)
             except (ConfigError, KeyError) as error:
                 self._notice("change_failed", str(error), "error")
+            else:
+                self.user_changes.append((run, dict(changes)))
+                self.modified = True
         elif command == "watch":
             self.selected, self.wants_boundary = argument
             return True
         elif command == "reset":
             self.playing = False
             try:
-                runs = comparison.runs
-                comparison.reset([r.config.with_changes(**argument.get(r.name, {})) for r in runs])
+                self._reset(argument)
             except ConfigError as error:
                 self._notice("reset_failed", str(error), "error")
             return True
@@ -130,19 +165,71 @@ class TrainingLoop:
                 comparison.add_run(argument)
             except ConfigError as error:
                 self._notice("add_failed", str(error), "error")
+            else:
+                self.start_configs[argument.name] = argument
+                self.modified = True
             return True
         elif command == "remove":
             try:
                 comparison.remove_run(argument)
             except (ConfigError, KeyError) as error:
                 self._notice("remove_failed", str(error), "error")
+            else:
+                self.start_configs.pop(argument, None)
+                self.modified = True
             return True
         return False
+
+    def _reset(self, edits: dict[str, dict[str, Any]]) -> None:
+        """Back to step 0: each run's start config with the user's live changes replayed and
+        `edits` applied; the preset's timeline plays again from the start."""
+        configs = []
+        for run in self.comparison.runs:
+            config = self.start_configs.get(run.name, run.config)
+            for name, changes in self.user_changes:
+                if name in (None, run.name):
+                    config = config.with_changes(**changes)
+            configs.append(config.with_changes(**edits.get(run.name, {})))
+        self.comparison.reset(configs)
+        self.start_configs = {config.name: config for config in configs}
+        self.user_changes = []
+        self.modified = self.preset is not None and configs != self.preset.run_configs()
+        self._start_recording()
+
+    def _advance(self, steps: int) -> None:
+        """Train up to `steps` updates, stopping at the next step a claim reads and
+        snapshotting there for the claims."""
+        recorder, comparison = self.recorder, self.comparison
+        if recorder is not None:
+            now = comparison.step_count
+            steps = max(1, min(steps, recorder.next_stop(now, regular=False) - now))
+        comparison.step(steps)
+        if recorder is not None and recorder.is_stop(comparison.step_count):
+            recorder.take()
+
+    def _send_claims(self) -> None:
+        """Once every run is done: evaluate the preset's claims as `trainlab check` does and
+        send them; a claim that cannot be evaluated is reported, and the rest still are."""
+        if self.recorder is None or self.claims_sent:
+            return
+        self.claims_sent = True
+        try:
+            result = self.recorder.result(evaluate=False)
+        except Exception as error:  # a snapshot or a noise measure failed: say so, go on
+            self._notice("claims_failed", str(error), "error")
+            return
+        claims: list[ClaimResult] = []
+        for claim in result.preset.claims:
+            try:
+                claims.append(claim.evaluate(result))
+            except Exception as error:  # e.g. the user removed a run the claim names
+                self._notice("claims_failed", f"{claim.id}: {error!r}", "error")
+        self.send(("claims", claims, self.modified))
 
     def _train_chunk(self) -> None:
         """Train ~CHUNK_SECONDS worth of steps, sizing the next chunk from this one."""
         start = time.perf_counter()
-        self.comparison.step(self._chunk)
+        self._advance(self._chunk)
         elapsed = time.perf_counter() - start
         if elapsed > 0:
             wanted = self._chunk * self.CHUNK_SECONDS / elapsed
@@ -151,7 +238,7 @@ class TrainingLoop:
     def _publish(self, detail: bool) -> None:
         comparison = self.comparison
         now = time.monotonic()
-        snapshot = comparison.snapshot(layers=detail)
+        snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
         self._last_label = now
         boundary = None
         if detail:
@@ -164,11 +251,21 @@ class TrainingLoop:
         step, playing, done = comparison.step_count, self.playing, comparison.done
         self.send(("snapshot", snapshot, boundary, configs, step, playing, done))
 
+    def _recorded_layers(self) -> bool:
+        """Whether the recorder took per-layer statistics at this very step: measuring it
+        again without them would blank the history's layer-derived values (effective step)
+        that a claim reads there."""
+        if self.recorder is None:
+            return False
+        snapshot = self.recorder.snapshots.get(self.comparison.step_count)
+        return snapshot is not None and any(run.layers for run in snapshot.runs)
+
 
 def train_in_child(preset: Preset, commands: Connection, results: Connection) -> None:
     """The child process's body: build the preset's comparison and obey commands."""
     # The terminal belongs to the interface: nothing the child prints may reach it.
-    devnull = os.open(os.devnull, os.O_WRONLY)
+    log = os.environ.get("TRAINLAB_CHILD_LOG", os.devnull)  # set it to debug the child
+    devnull = os.open(log, os.O_WRONLY | os.O_CREAT, 0o644)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     try:
@@ -178,7 +275,7 @@ def train_in_child(preset: Preset, commands: Connection, results: Connection) ->
         results.close()
         return
     try:
-        TrainingLoop(comparison, commands, results.send).run()
+        TrainingLoop(comparison, commands, results.send, preset).run()
     except (BrokenPipeError, EOFError, KeyboardInterrupt):
         pass  # the interface has gone: nothing left to report to
     finally:
@@ -274,6 +371,8 @@ class Trainer:
                 snapshot, boundary, configs, step, playing, done = item[1:]
                 self.configs = {config.name: config for config in configs}
                 self._post(SnapshotReady(snapshot, boundary, configs, step, playing, done))
+            elif item[0] == "claims":
+                self._post(ClaimsReady(*item[1:]))
             else:
                 self._post(TrainerNotice(*item[1:]))
         if not self._stopping:

@@ -1,8 +1,8 @@
 """The main screen: setup form, runs table, charts and caption around one trainer.
 
 The screen owns the Trainer (a worker thread) and turns keys into trainer commands or
-live changes. Everything it shows comes from `SnapshotReady` messages; it computes no
-statistics itself.
+live changes. Everything it shows comes from `SnapshotReady` messages (and, at the end of a
+preset, `ClaimsReady`: the claims the core checked); it computes no statistics itself.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from nn.snapshot import Snapshot
 from tui.i18n import relabel_bindings, tr
 from tui.messages import (
     ApplyAllChanged,
+    ClaimsReady,
     RunSelected,
     SettingsEdited,
     SnapshotReady,
@@ -32,6 +33,7 @@ from tui.messages import (
 from tui.trainer import Trainer
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
+from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
 
@@ -66,6 +68,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("l", "toggle_log", "b_log", show=False),
     Binding("f", "toggle_setup", "b_setup", show=False),
     Binding("v", "next_surface", "b_surface", show=False),
+    Binding("c", "toggle_claims", "b_claims", show=False),
     *[
         Binding(str(number), f"show_chart('{name}')", f"chart:{name}", show=False)
         for number, name in enumerate(CHART_NAMES, start=1)
@@ -96,6 +99,7 @@ class MainScreen(Screen):
         self.playing = False
         self.done = False
         self._select_when_seen: str | None = None
+        self.claims: ClaimsReady | None = None  # the last verdicts, until a reset
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -103,6 +107,7 @@ class MainScreen(Screen):
             with Vertical(id="right"):
                 yield RunsTable(self.lang, id="runs")
                 yield ChartsPanel(id="charts")
+        yield ClaimsPanel(id="claims")
         yield Caption(self.preset, self.lang, id="caption")
         yield Footer()
 
@@ -145,6 +150,17 @@ class MainScreen(Screen):
         self._show_form()
         self._show_status()
         self._watch()
+
+    def on_claims_ready(self, message: ClaimsReady) -> None:
+        """The preset is played out: show what the core found, claim by claim."""
+        self.claims = message
+        self._show_claims()
+        self.query_one(ClaimsPanel).display = True
+
+    def _show_claims(self) -> None:
+        if self.claims is not None:
+            claims, modified = self.claims.claims, self.claims.modified
+            self.query_one(ClaimsPanel).show_claims(claims, modified, self.lang)
 
     def on_trainer_notice(self, message: TrainerNotice) -> None:
         self.notify(tr(message.key, self.lang) + message.detail, severity=message.severity)
@@ -245,6 +261,8 @@ class MainScreen(Screen):
         if self.trainer is not None:
             self.trainer.reset(self.pending)
             self.pending = {}
+            self.claims = None  # verdicts belong to the runs that were reset
+            self.query_one(ClaimsPanel).display = False
 
     def action_add_run(self) -> None:
         name = self.selected
@@ -300,6 +318,15 @@ class MainScreen(Screen):
         self.query_one(ChartsPanel).show_chart(name)
         self._watch()
 
+    def action_toggle_claims(self) -> None:
+        """Show or hide the claims panel; before the end, say when the claims come."""
+        panel = self.query_one(ClaimsPanel)
+        if self.claims is None:
+            panel.display = False
+            self.notify(tr("no_claims", self.lang, count=len(self.preset.claims)))
+        else:
+            panel.display = not panel.display
+
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()
 
@@ -310,6 +337,7 @@ class MainScreen(Screen):
         self.query_one(RunsTable).set_lang(lang)
         self.query_one(SetupForm).set_lang(lang)
         self.query_one(Caption).set_lang(lang)
+        self._show_claims()
         if self.snapshot is not None:
             self.query_one(RunsTable).show(self.snapshot, self.playing)
         self._show_status()

@@ -1,0 +1,256 @@
+"""Playing a preset in the app: captions and timeline changes at their steps, the claims
+checked by the core at the end (the same verdicts as `trainlab check`), and the picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import main_screen, ready, wait_for
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from nn.presets import Preset, load_preset, parse_preset, preset_names, run_preset
+from tui.app import TrainlabApp
+from tui.screens.main import MainScreen
+from tui.screens.preset_picker import PresetPicker
+from tui.trainer import TrainingLoop
+from tui.widgets.caption import Caption
+from tui.widgets.charts_panel import ChartsPanel
+from tui.widgets.claims_panel import ClaimsPanel
+from tui.widgets.runs_table import RunsTable
+
+PLAY = """
+title = "Playback test"
+title_ko = "재생 시험"
+summary = "A caption, then dropout on one run at step 10."
+snapshot_every = 20
+
+[base]
+name = "base"
+layers = [8]
+activation = "relu"
+init = "he"
+optimizer = { name = "adam", lr = 0.01 }
+batch_size = 16
+steps = 150
+data = { name = "spiral", samples = 150, noise = 0.1, classes = 3 }
+
+[variants.tanh]
+activation = "tanh"
+
+[[timeline]]
+step = 0
+caption = "Two tiny nets start."
+
+[[timeline]]
+step = 10
+run = "tanh"
+change = { dropout = 0.5 }
+caption = "Dropout on tanh from here."
+caption_ko = "여기부터 tanh에 드롭아웃."
+
+[[claims]]
+id = "9.1"
+text = "The ReLU net learns: its final training loss is below 5."
+left = { run = "base", metric = "train_loss" }
+op = "<"
+right = 5
+
+[[claims]]
+id = "9.2"
+text = "The first layer's gradient at step 7 is not zero."
+left = { run = "base", metric = "grad_norm", layer = "first", at_step = 7 }
+op = ">"
+right = 0
+
+[[claims]]
+id = "9.3"
+text = "A claim made to fail: the final loss is above 1000."
+left = { run = "tanh", metric = "train_loss" }
+op = ">"
+right = 1000
+"""
+
+
+def play_preset() -> Preset:
+    return parse_preset(PLAY, "play", "tests/ui/test_playback.py")
+
+
+def caption_text(screen: MainScreen) -> str:
+    return str(screen.query_one(Caption).content)
+
+
+async def steps(pilot: Pilot, screen: MainScreen, count: int) -> None:
+    target = screen.step + count
+    for _ in range(count):
+        await pilot.press("s")
+    await wait_for(pilot, lambda: screen.step == target)
+
+
+async def test_a_preset_plays_its_timeline_and_ends_with_its_claims() -> None:
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert caption_text(screen) == "Two tiny nets start."
+        panel = screen.query_one(ClaimsPanel)
+        assert not panel.display
+
+        await steps(pilot, screen, 9)
+        assert caption_text(screen) == "Two tiny nets start."
+        assert screen.snapshot.changes == ()
+        await steps(pilot, screen, 2)  # the change applies before step 10's update
+        assert caption_text(screen) == "Dropout on tanh from here."
+        change = screen.snapshot.changes[-1]
+        assert (change.step, change.run, change.setting, change.new) == (10, "tanh", "dropout", 0.5)
+        assert screen.configs["tanh"].dropout == 0.5 and screen.configs["base"].dropout == 0.0
+        loss_chart = screen.query_one(ChartsPanel).chart("loss")
+        assert loss_chart.axes(screen.snapshot).vlines == [10]  # the marker on the loss chart
+
+        await pilot.press("c")  # before the end: a notice says when the claims come
+        assert not panel.display
+
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await pilot.pause(0.05)
+        assert screen.done and panel.display
+        text = panel.shown_text
+        assert "2 of 3 pass" in text
+        assert "modified" not in text
+        for claim_id, verdict in (("9.1", "PASS"), ("9.2", "PASS"), ("9.3", "FAIL")):
+            assert f"{verdict}  {claim_id}" in text
+        assert "base train_loss = " in text
+
+        await pilot.press("c")
+        assert not panel.display
+        await pilot.press("c")
+        assert panel.display
+
+        await pilot.press("r")  # the preset is a starting point: run it again
+        await wait_for(pilot, lambda: screen.step == 0 and not screen.done)
+        assert not panel.display and screen.claims is None
+        assert screen.configs["tanh"].dropout == 0.0  # the timeline plays again from the start
+        assert caption_text(screen) == "Two tiny nets start."
+
+
+async def test_changing_the_setup_marks_the_claims_modified() -> None:
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("d")  # dropout on the selected run, not in the preset
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        assert screen.claims.modified
+        await pilot.pause(0.05)
+        assert "modified — the lecture's setup was changed" in (
+            screen.query_one(ClaimsPanel).shown_text
+        )
+        # a reset keeps the user's change, so the next verdicts are still about their setup
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.step == 0 and screen.claims is None)
+        assert screen.configs["base"].dropout == 0.2
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        assert screen.claims.modified
+
+
+class FakePipe:
+    """The command end of the pipe: a script of commands, then "stop" when the loop waits."""
+
+    def __init__(self, commands: list[tuple[str, Any]]) -> None:
+        self.commands = list(commands)
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        if not self.commands and timeout:
+            self.commands.append(("stop", None))
+        return bool(self.commands)
+
+    def recv(self) -> tuple[str, Any]:
+        return self.commands.pop(0)
+
+
+def claims_from_the_app_loop(preset: Preset) -> list:
+    sent: list[tuple] = []
+    loop = TrainingLoop(preset.comparison(), FakePipe([("toggle", None)]), sent.append, preset)
+    loop.CHUNK_SECONDS = 0.002  # chunks of other sizes than the headless run's
+    loop.run()
+    found = [item for item in sent if item[0] == "claims"]
+    assert len(found) == 1
+    _, claims, modified = found[0]
+    assert not modified
+    return claims
+
+
+@pytest.mark.parametrize("name", ["minibatch-noise", "adaptive-steps", "init-sigmoid"])
+def test_the_app_loop_checks_claims_as_trainlab_check_does(name: str) -> None:
+    preset = load_preset(name)
+    assert claims_from_the_app_loop(preset) == run_preset(preset).claims
+
+
+def test_the_app_loop_and_run_preset_agree_on_the_playback_preset() -> None:
+    preset = play_preset()
+    claims = claims_from_the_app_loop(preset)
+    assert claims == run_preset(preset).claims
+    assert [claim.passed for claim in claims] == [True, True, False]
+
+
+# -- the picker --------------------------------------------------------------------------
+
+
+def picker(pilot: Pilot) -> PresetPicker:
+    screen = pilot.app.screen
+    assert isinstance(screen, PresetPicker)
+    return screen
+
+
+async def test_the_picker_lists_every_preset_and_opens_the_chosen_one() -> None:
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        old = await ready(pilot)
+        await pilot.press("P")
+        options = picker(pilot).query_one(OptionList)
+        names = preset_names()
+        assert [options.get_option_at_index(i).id for i in range(options.option_count)] == names
+        target = "vanishing-gradient"
+        await pilot.press(*["down"] * names.index(target), "enter")
+        await wait_for(pilot, lambda: main_screen(pilot) is not old)
+        screen = await ready(pilot)
+        assert app.screen is screen
+        chosen = load_preset(target)
+        runs = [config.name for config in chosen.run_configs()]
+        await wait_for(pilot, lambda: list(screen.query_one(RunsTable).rows) == runs)
+        assert [key.value for key in screen.query_one(RunsTable).rows] == runs
+        assert caption_text(screen) == chosen.captions_until(0)[-1].text("en")
+        assert not old.trainer.process.is_alive()  # the old scenario's training stopped
+
+
+async def test_escape_cancels_the_picker() -> None:
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("P")
+        picker(pilot)
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        assert app.screen is screen and main_screen(pilot) is screen
+        assert app.preset.name == "play"
+
+
+async def test_the_picker_speaks_korean() -> None:
+    app = TrainlabApp(play_preset(), lang="ko")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+o")
+        options = picker(pilot).query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        for name, prompt in zip(preset_names(), prompts, strict=True):
+            assert load_preset(name).title_ko in prompt
+
+
+def test_picker_snapshot_120x40(snap_compare) -> None:
+    async def run_before(pilot: Pilot) -> None:
+        await ready(pilot)
+        await pilot.press("P")
+        await pilot.pause(0.3)
+
+    assert snap_compare(TrainlabApp(play_preset()), terminal_size=(120, 40), run_before=run_before)

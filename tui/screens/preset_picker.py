@@ -1,0 +1,66 @@
+"""The preset picker: the lecture's scenarios, one line of title and section, one of summary.
+
+A modal over the lab. Enter (or a click) dismisses it with the chosen preset's name, and the
+app opens that scenario in place of the current one; Escape dismisses it with None.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from nn.presets import Preset, shipped_presets
+from tui.i18n import tr
+
+
+def preset_option(preset: Preset, lang: str, current: bool) -> Option:
+    """Two lines: title · section (· current), then the one-line summary, indented."""
+    mark = f"  · {tr('current', lang)}" if current else ""
+    prompt = Content.assemble(
+        (preset.title_in(lang), "bold"),
+        ("  " + preset.section if preset.section else "", "italic"),
+        (mark, "bold"),
+        "\n  ",
+        (preset.summary_in(lang), "dim"),
+    )
+    return Option(prompt, id=preset.name)
+
+
+class PresetPicker(ModalScreen[str | None]):
+    """Lists the shipped presets in lecture order; dismisses with a name, or None."""
+
+    CSS_PATH = "preset_picker.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, lang: str = "en", current: str = "") -> None:
+        super().__init__()
+        self.lang = lang
+        self.current = current
+        self.presets = shipped_presets()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-dialog"):
+            yield Static(Content.styled(tr("picker_title", self.lang), "bold"), id="picker-title")
+            yield OptionList(
+                *(preset_option(p, self.lang, p.name == self.current) for p in self.presets),
+                id="picker-list",
+            )
+            yield Static(tr("picker_hint", self.lang), id="picker-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        names = [preset.name for preset in self.presets]
+        options.highlighted = names.index(self.current) if self.current in names else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
