@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from rich.text import Text
 
 from nn import Snapshot
@@ -25,12 +26,23 @@ class CurvesChart(SnapshotChart):
         series = []
         for index, run in enumerate(snapshot.runs):
             color, marker = run_style(index)
-            steps = run.history.step
-            series.append(Series(steps, getattr(run.history, self.TRAIN), color, marker))
-            series.append(Series(steps, getattr(run.history, self.TEST), color, TEST_MARKER))
+            # More points than the plot has dot columns only cost drawing time: keep
+            # about two per column (the terminal could not show the others anyway).
+            keep = _thin(len(run.history.step), 4 * width)
+            steps = run.history.step[keep]
+            train, test = getattr(run.history, self.TRAIN), getattr(run.history, self.TEST)
+            series.append(Series(steps, train[keep], color, marker))
+            series.append(Series(steps, test[keep], color, TEST_MARKER))
         note = "solid train · dotted test" + ("  (log)" if self.log_y else "")
         plot = figure(width, height - 1, series, axes=self.axes(snapshot))
         return stacked([legend(snapshot.names, note), plot])
+
+
+def _thin(count: int, most: int) -> np.ndarray:
+    """Indices of at most `most` evenly spread points, the last one always included."""
+    if count <= most:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, most).round().astype(int))
 
 
 class LossChart(CurvesChart):

@@ -141,7 +141,9 @@ class SetupForm(VerticalScroll):
         """Show a run's config. Fields whose value did not change keep what the user typed."""
         fresh = name != self.run_name
         self.run_name, self.config = name, config
-        self.border_title = f"{tr('setup', self.lang)}: {name}"
+        title = f"{tr('setup', self.lang)}: {name}"
+        if self.border_title != title:  # setting it always repaints the whole form
+            self.border_title = title
         with self.prevent(Input.Changed, Select.Changed, Switch.Changed):
             for field in FIELDS:
                 value = field.value(config)
