@@ -48,7 +48,7 @@ class TrainingLoop:
     """The training side: owns the Comparison, obeys commands, sends what it measures."""
 
     CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
-    LABEL_INTERVAL = 0.05  # ≤ 20 snapshots a second for the table's labels
+    LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
     MAX_CHUNK = 5000
 
