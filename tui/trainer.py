@@ -10,7 +10,7 @@ interface has the other: neither waits for the other.
     UI thread ◀── SnapshotReady ── thread worker ◀── results (pipe) ──┘
 
 The child checks for commands between chunks of ~15 ms, so pause, reset and quit act
-well within 0.2 s; it sends a snapshot at most every 50 ms: cheap metrics each time,
+well within 0.2 s; it sends a snapshot at most every 200 ms: cheap metrics each time,
 per-layer statistics and the decision grid only as often as the charts can draw them
 (~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs.
 
