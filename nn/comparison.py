@@ -177,6 +177,12 @@ class Group:
     def active(self) -> bool:
         return any(run.active for run in self.runs)
 
+    def keep(self, indices: list[int]) -> None:
+        """Drop every run but those at `indices`, keeping their parameters and statistics."""
+        self.runs = [self.runs[i] for i in indices]
+        self.network = self.network.take(indices, [run.dropout_rng for run in self.runs])
+        self.previous_params = self.previous_params[indices].copy()
+
     def train_step(self, keep_previous: bool) -> bool:
         """One update of every active run in the group; False once none is left."""
         start = time.perf_counter()
@@ -345,12 +351,8 @@ class Comparison:
         keep = [i for i in range(len(group.runs)) if i != index]
         self.groups.remove(group)
         if keep:
-            survivor = Group.__new__(Group)
-            survivor.__dict__.update(group.__dict__)
-            survivor.runs = [group.runs[i] for i in keep]
-            survivor.network = group.network.take(keep, [r.dropout_rng for r in survivor.runs])
-            survivor.previous_params = group.previous_params[keep].copy()
-            self.groups.append(survivor)
+            group.keep(keep)
+            self.groups.append(group)
 
     # -- training --------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from nn.data import DATASET_NAMES
 from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
@@ -22,18 +23,7 @@ OUTPUTS = ("softmax", "sigmoid", "tanh", "linear")
 LOSSES = ("cross_entropy", "mse")
 INITS = ("normal", "small", "xavier", "he")  # or a number: a fixed standard deviation
 DTYPES = ("float32", "float64")
-DATASETS = (
-    "spiral",
-    "circles",
-    "xor",
-    "gaussians",
-    "moons",
-    "probe",
-    "fashion-mnist",
-    "mnist",
-    "csv",
-    "npz",
-)
+DATASETS = DATASET_NAMES  # one list of data sets, kept by nn.data
 
 # What may change while a run trains (applied between steps, recorded with the step).
 LIVE_FIELDS = ("lr", "optimizer", "l1", "l2", "dropout", "batch_norm")
