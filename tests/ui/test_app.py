@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from conftest import DIVERGING, main_screen, ready, tiny_preset, wait_for
 from textual.widgets import DataTable, Input, Static
@@ -58,9 +59,12 @@ async def test_reset_mid_training_stops_and_returns_to_step_0(app: TrainlabApp) 
         assert screen.step == 0 and not screen.playing  # and it stays reset
 
 
-async def _type_into(pilot, field: str, text: str) -> None:
+async def _type_into(pilot, field: str, text: str, until: Callable[[], bool]) -> None:
+    """Type as a user does, then let the app handle the keys until `until` holds: on a busy
+    machine the form's messages can still be queued when the last key has been sent."""
     await pilot.click(f"#{field}")
     await pilot.press("ctrl+a", "ctrl+k", *text, "enter")
+    await wait_for(pilot, until)
 
 
 async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None:
@@ -75,9 +79,9 @@ async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None
             ("batch_size", "-3", "must be at least 1"),
             ("layers", "100,,x", "sizes must be positive integers"),
         ):
-            await _type_into(pilot, field, text)
             error = form.query_one(f"#error-{field}", Static)
-            assert reason in str(error.render())
+            shows = lambda error=error, reason=reason: reason in str(error.render())  # noqa: E731
+            await _type_into(pilot, field, text, shows)
             assert error.has_class("-shown")
             assert form.query_one(f"#{field}", Input).has_class("-invalid")
 
@@ -89,15 +93,15 @@ async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None
         assert config.layers == (8,)
         assert screen.pending == {}
 
-        await _type_into(pilot, "lr", "0.05")  # a good value applies live and clears the mark
+        # a good value applies live and clears the mark
+        await _type_into(pilot, "lr", "0.05", lambda: screen.configs["base"].optimizer.lr == 0.05)
         assert not form.query_one("#error-lr", Static).has_class("-shown")
-        await wait_for(pilot, lambda: screen.configs["base"].optimizer.lr == 0.05)
 
 
 async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        await _type_into(pilot, "layers", "4,4")
+        await _type_into(pilot, "layers", "4,4", lambda: bool(screen.pending))
         assert screen.pending == {"base": {"layers": [4, 4]}}
         assert screen.configs["base"].layers == (8,)
         await pilot.press("escape", "r")
