@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from conftest import DIVERGING, main_screen, ready, tiny_preset, wait_for
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from tui.app import TrainlabApp
 from tui.screens.help import HelpScreen
@@ -139,7 +139,7 @@ async def test_apply_to_all_changes_every_run(app: TrainlabApp) -> None:
 async def test_adding_and_removing_runs(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RunsTable)
         assert table.row_count == 2
         await pilot.press("a")
         await wait_for(pilot, lambda: table.row_count == 3)
@@ -232,7 +232,7 @@ async def test_language_help_and_chart_keys(app: TrainlabApp) -> None:
         table = screen.query_one(RunsTable)
         await pilot.press("t")
         await pilot.pause()
-        assert str(table.columns["col_status"].label) == "상태"
+        assert table.column_label("col_status") == "상태"
         assert cell(screen, "base", "col_status") == "준비"
         assert "작은" in str(screen.query_one("#caption", Static).render())
         await pilot.press("question_mark")

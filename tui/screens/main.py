@@ -196,8 +196,14 @@ class MainScreen(Screen):
             "apply_all" if self.query_one(SetupForm).apply_all else "apply_selected", self.lang
         )
         runs = self.query_one(RunsTable)
-        runs.border_title = f"{tr('runs', self.lang)} · {self.preset.title_in(self.lang)}"
-        runs.border_subtitle = f"{tr('col_step', self.lang)} {self.step} · {state} · {target}"
+        # Setting a border text repaints the whole table, so only when the words change; the
+        # step is in every row, not here, or the table would repaint at every snapshot.
+        title = f"{tr('runs', self.lang)} · {self.preset.title_in(self.lang)}"
+        subtitle = f"{state} · {target}"
+        if runs.border_title != title:
+            runs.border_title = title
+        if runs.border_subtitle != subtitle:
+            runs.border_subtitle = subtitle
 
     # -- changes from the form and from keys -----------------------------------------------
 

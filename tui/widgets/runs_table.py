@@ -1,16 +1,30 @@
-"""The runs table: one row a run, live metrics and status, updated cell by cell.
+"""The runs table: one row a run, live metrics and status, repainted row by row.
 
-Rows are keyed by run name and cells are only rewritten when their text changes, so a
-20 Hz stream of snapshots costs a few cell updates, not a rebuild.
+A snapshot arrives several times a second and changes a few numbers in each row. Textual's
+DataTable re-renders every cell and repaints the whole table (border included) for any
+cell update; over SSH that was most of what the app sent. This table draws its lines
+itself (Textual's line API), repaints only rows whose text changed, and writes a row as
+few segments, so a snapshot costs one short line a run.
+
+Columns never scroll out of sight: when the table is narrower than its columns, the
+"differs" column shrinks first, then the least needed columns (steps/s, epoch, train
+loss) are left out, so name, step, test figures and status always show.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
-from textual.widgets import DataTable
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from nn.snapshot import DIVERGED, TRAINING, RunSnapshot, Snapshot
 from tui.i18n import tr
@@ -29,7 +43,11 @@ COLUMNS = (
     "col_status",
 )
 NUMERIC = {"col_step", "col_epoch", "col_train_loss", "col_test_loss", "col_test_acc", "col_speed"}
-DIFFERS_WIDTH = 18
+DIFFERS_WIDTH = 18  # the widest a "differs" cell is shown
+DIFFERS_MIN = 10  # ... and the narrowest, before whole columns are left out
+OPTIONAL = ("col_speed", "col_epoch", "col_train_loss")  # left out first when narrow
+GAP = 2  # blank cells between two columns
+PADDING = 1  # blank cells left of the first column
 
 
 def _number(value: float, spec: str) -> str:
@@ -45,15 +63,19 @@ def status_label(run: RunSnapshot, playing: bool, lang: str) -> str:
     return tr(run.status, lang)
 
 
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis, or padded on its open side."""
+    if len(text) > width:
+        text = text[: width - 1] + "…" if width > 0 else ""
+    return text.rjust(width) if right else text.ljust(width)
 
 
 def cells(run: RunSnapshot, playing: bool, lang: str, show_speed: bool = True) -> dict[str, str]:
-    """The text of each column for one run (the name cell is styled separately)."""
+    """The text of every column for one run."""
     differs = tr("base", lang) if run.differences == "base" else run.differences
     return {
-        "col_differs": _short(differs, DIFFERS_WIDTH),
+        "col_run": run.name,
+        "col_differs": _fit(differs, DIFFERS_WIDTH).rstrip(),
         "col_step": str(run.step),
         "col_epoch": _number(run.epoch, ".1f"),
         "col_train_loss": _number(run.train_loss, ".4f"),
@@ -64,71 +86,239 @@ def cells(run: RunSnapshot, playing: bool, lang: str, show_speed: bool = True) -
     }
 
 
-class RunsTable(DataTable):
-    """A DataTable of runs; moving the cursor selects the run the form and charts follow."""
+def layout(widths: dict[str, int], available: int) -> dict[str, tuple[int, int]]:
+    """(x, width) of each column shown in `available` cells, in column order."""
+    widths = dict(widths)
+    shown = list(COLUMNS)
+
+    def total() -> int:
+        return PADDING + sum(widths[key] for key in shown) + GAP * (len(shown) - 1)
+
+    overflow = total() - available
+    if overflow > 0:
+        widths["col_differs"] = max(DIFFERS_MIN, widths["col_differs"] - overflow)
+    for key in OPTIONAL:
+        if total() <= available:
+            break
+        shown.remove(key)
+    placed, x = {}, PADDING
+    for key in shown:
+        placed[key] = (x, widths[key])
+        x += widths[key] + GAP
+    return placed
+
+
+class RunsTable(ScrollView, can_focus=True):
+    """A table of runs; moving the cursor selects the run the form and charts follow."""
+
+    DEFAULT_CSS = Path(__file__).with_name("runs_table.tcss").read_text(encoding="utf-8")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Previous run", show=False),
+        Binding("down", "cursor(1)", "Next run", show=False),
+        Binding("home", "cursor_to(0)", "First run", show=False),
+        Binding("end", "cursor_to(-1)", "Last run", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"runs-table--header", "runs-table--cursor"}
 
     show_speed: ClassVar[bool] = True  # off in snapshot tests: steps/s depends on the machine
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     def __init__(self, lang: str = "en", **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.lang = lang
-        self._shown: dict[tuple[str, str], str] = {}
-        self._names: tuple[str, ...] = ()
+        self.names: tuple[str, ...] = ()
+        self._cells: dict[str, dict[str, str]] = {}
+        self._widths: dict[str, int] = {}
+        self._layout: dict[str, tuple[int, int]] = {}
+        self._layout_key: tuple | None = None
+        self._lines: dict[tuple[str, bool], Strip] = {}  # (run, under cursor) → its line
+        self._announced: str | None = None  # the run last posted as selected
 
-    def on_mount(self) -> None:
-        for key in COLUMNS:
-            self.add_column(self._label(key), key=key)
-
-    def _label(self, key: str) -> Text:
-        return Text(tr(key, self.lang), justify="right" if key in NUMERIC else "left")
+    # -- what the rest of the app reads ----------------------------------------------------
 
     @property
     def selected(self) -> str | None:
-        if not self._names:
+        if not self.names:
             return None
-        return self._names[min(self.cursor_row, len(self._names) - 1)]
+        return self.names[min(self.cursor_row, len(self.names) - 1)]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.names)
+
+    def get_cell(self, run: str, column: str) -> str:
+        """The text shown in a cell (tests and the command palette read it)."""
+        return self._cells[run][column]
+
+    def column_label(self, column: str) -> str:
+        return tr(column, self.lang)
+
+    # -- keeping up with the trainer -------------------------------------------------------
+
+    def show(self, snapshot: Snapshot, playing: bool) -> None:
+        """Bring the rows in line with the snapshot, repainting only cells that changed."""
+        if snapshot.names != self.names:
+            self._set_rows(snapshot)
+        changed = set()
+        for row, run in enumerate(snapshot.runs):
+            new = cells(run, playing, self.lang, self.show_speed)
+            if new != self._cells.get(run.name):
+                self._cells[run.name] = new
+                changed.add(row)
+        if self._grow_widths():
+            self.refresh()
+        else:
+            self._refresh_rows(changed)
+
+    def _set_rows(self, snapshot: Snapshot) -> None:
+        selected = self.selected
+        self.names = snapshot.names
+        self._cells = {name: self._cells.get(name, {}) for name in self.names}
+        self._widths = {}
+        self._lines.clear()
+        self.virtual_size = Size(0, len(self.names) + 1)
+        self.refresh(layout=True)
+        self.cursor_row = self.names.index(selected) if selected in self.names else 0
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
-        for key in COLUMNS:
-            self.columns[key].label = self._label(key)  # type: ignore[index]
-        self._shown.clear()  # statuses are words too
+        self._widths = {}
+        self._lines.clear()
         self.refresh()
 
-    def show(self, snapshot: Snapshot, playing: bool) -> None:
-        """Bring the rows in line with the snapshot, touching only what changed."""
-        names = snapshot.names
-        if names != self._names:
-            self._sync_rows(names)
-        for run in snapshot.runs:
-            for column, text in cells(run, playing, self.lang, self.show_speed).items():
-                if self._shown.get((run.name, column)) != text:
-                    self._shown[(run.name, column)] = text
-                    value = Text(text, justify="right") if column in NUMERIC else text
-                    self.update_cell(run.name, column, value, update_width=True)
+    def _grow_widths(self) -> bool:
+        """Widen columns to what they hold; True when one grew (widths never shrink while
+        the rows stay, so numbers that change length do not make the table jump)."""
+        grew = False
+        for key in COLUMNS:
+            texts = [self._cells[name].get(key, "") for name in self.names]
+            width = max([len(self.column_label(key)), *map(len, texts)])
+            if width > self._widths.get(key, 0):
+                self._widths[key] = width
+                grew = True
+        if grew:
+            self._lines.clear()
+        return grew
 
-    def _sync_rows(self, names: tuple[str, ...]) -> None:
-        selected = self.selected
-        for name in self._names:
-            if name not in names:
-                self.remove_row(name)
-                self._shown = {k: v for k, v in self._shown.items() if k[0] != name}
-        for name in names:
-            if name not in self._names:
-                self.add_row(*([""] * len(COLUMNS)), key=name)
-        self._names = names
-        for index, name in enumerate(names):  # colours follow positions, as in the charts
-            self.update_cell(
-                name, "col_run", Text(name, style=f"bold {run_color(index)}"), update_width=True
-            )
-        if selected in names:
-            self.move_cursor(row=names.index(selected))
+    @property
+    def _width(self) -> int:
+        """Cells a line has: the widget's width less a vertical scrollbar's."""
+        return self.scrollable_content_region.width
+
+    def _columns(self) -> dict[str, tuple[int, int]]:
+        key = (tuple(self._widths.values()), self._width)
+        if key != self._layout_key:
+            self._layout_key = key
+            self._layout = layout(self._widths, self._width) if self._widths else {}
+            self._lines.clear()
+        return self._layout
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Repaint these rows. Whole rows, not cells: Textual writes every update of a line
+        from the widget's left edge anyway, so one update a row is the fewest bytes."""
+        for row in sorted(rows):
+            self._refresh_row(row)
+
+    def _refresh_row(self, row: int) -> None:
+        if 0 <= row < len(self.names):
+            self._forget_line(self.names[row])
+            y = row + 1 - self.scroll_offset.y
+            if 1 <= y < self.size.height:
+                self.refresh(Region(0, y, self._width, 1))
+
+    def _forget_line(self, name: str) -> None:
+        self._lines.pop((name, False), None)
+        self._lines.pop((name, True), None)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        if y == 0:
+            return self._header(width)
+        row = y - 1 + self.scroll_offset.y
+        if row >= len(self.names):
+            return Strip.blank(width, self.rich_style)
+        name = self.names[row]
+        key = (name, row == self.cursor_row)
+        if key not in self._lines:
+            self._lines[key] = self._row_line(row, name, width)
+        return self._lines[key]
+
+    def _header(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("runs-table--header")
+        texts = {key: self.column_label(key) for key in COLUMNS}
+        return self._line(texts, width, style, {})
+
+    def _row_line(self, row: int, name: str, width: int) -> Strip:
+        style = self.rich_style
+        if row == self.cursor_row:
+            style += self.get_component_rich_style("runs-table--cursor")
+        name_style = Style(bold=True, color=run_color(row))
+        return self._line(self._cells.get(name, {}), width, style, {"col_run": name_style})
+
+    def _line(
+        self, texts: dict[str, str], width: int, style: Style, styles: dict[str, Style]
+    ) -> Strip:
+        """One line of cells; cells of one style make one segment (fewer bytes to send)."""
+        segments, run, x = [], "", 0
+        for key, (left, cell_width) in self._columns().items():
+            text = " " * (left - x) + _fit(texts.get(key, ""), cell_width, right=key in NUMERIC)
+            if key in styles:
+                segments += [Segment(run, style), Segment(text, style + styles[key])]
+                run = ""
+            else:
+                run += text
+            x = left + cell_width
+        segments.append(Segment(run + " " * max(0, width - x), style))
+        return Strip([segment for segment in segments if segment.text]).crop(0, width)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        if not self.names:
+            return
+        if not 0 <= new < len(self.names):
+            self.cursor_row = max(0, min(new, len(self.names) - 1))
+            return
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_row(new)
+        if self.names[new] != self._announced:  # the same run in a new row is no news
+            self._announced = self.names[new]
+            self.post_message(RunSelected(self._announced))
+
+    def _scroll_to_row(self, row: int) -> None:
+        visible = max(1, self.size.height - 1)  # the header stays put
+        top = self.scroll_offset.y
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lines.clear()
+
+    def on_focus(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.on_focus()
+
+    # -- the user ---------------------------------------------------------------------------
 
     def select(self, name: str) -> None:
-        if name in self._names:
-            self.move_cursor(row=self._names.index(name))
+        if name in self.names:
+            self.cursor_row = self.names.index(name)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.post_message(RunSelected(event.row_key.value))
+    def action_cursor(self, delta: int) -> None:
+        if self.names:
+            self.cursor_row = max(0, min(self.cursor_row + delta, len(self.names) - 1))
+
+    def action_cursor_to(self, row: int) -> None:
+        if self.names:
+            self.cursor_row = row % len(self.names)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            self.cursor_row = offset.y - 1 + self.scroll_offset.y
