@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from rich.text import Text
 from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
 
 from nn.claims import ClaimResult
 from nn.config import RunConfig
@@ -84,3 +87,16 @@ class ClaimsReady(Message):
         super().__init__()
         self.claims = claims
         self.modified = modified
+
+
+class PictureDrawn(Message):
+    """A chart's worker thread drew a picture: its lines, for the chart to paint."""
+
+    def __init__(
+        self, chart: Widget, key: tuple[int, int, int], picture: Text, lines: list[Strip]
+    ) -> None:
+        super().__init__()
+        self.chart = chart
+        self.key = key  # (width, height, data version) it was drawn for
+        self.picture = picture
+        self.lines = lines  # one Strip per row

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from nn.presets import Preset, parse_preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
+from tui.widgets.charts_panel import REFRESH_SECONDS, ChartsPanel
 from tui.widgets.runs_table import RunsTable
 
 TINY = """
@@ -98,6 +99,15 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {condition}")
         await pilot.pause(0.02)
+
+
+async def charts_drawn(pilot: Pilot) -> None:
+    """Let the charts' 4 Hz timer hand the visible chart the last snapshot, and wait until
+    its worker thread has drawn it."""
+    await pilot.pause(REFRESH_SECONDS + 0.1)
+    panel = pilot.app.screen.query_one(ChartsPanel)
+    chart = panel.chart(panel.active_chart)
+    await wait_for(pilot, lambda: chart.current)
 
 
 async def ready(pilot: Pilot) -> MainScreen:

@@ -7,7 +7,7 @@ so the same code draws the same screen on any machine. Update with --snapshot-up
 from __future__ import annotations
 
 import pytest
-from conftest import main_screen, ready, tiny_preset, wait_for
+from conftest import charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.pilot import Pilot
 
 from tui.app import TrainlabApp
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.usefixtures("no_speed")
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let the charts' 4 Hz timer hand them the last snapshot and let them draw it."""
-    await pilot.pause(0.6)
+    await charts_drawn(pilot)
 
 
 def after_steps(steps: int):

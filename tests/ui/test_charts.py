@@ -13,6 +13,7 @@ from rich.text import Text
 sys.path.insert(0, str(Path(__file__).parent))
 
 from charts_app import ChartsApp, make_comparison  # noqa: E402
+from conftest import charts_drawn, wait_for  # noqa: E402
 
 from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
 
@@ -30,10 +31,16 @@ def backgrounds(text: Text) -> set:
     return {span.style.bgcolor for span in text.spans if isinstance(span.style, Style)} - {None}
 
 
-def picture(panel: ChartsPanel, name: str) -> str:
-    """What the chart shows now, as plain text."""
+async def drawn(pilot, panel: ChartsPanel, name: str) -> Text:
+    """The chart's picture, once it shows the latest data (charts draw in a worker thread)."""
     chart = panel.chart(name)
-    return chart.render().plain
+    await wait_for(pilot, lambda: chart.current)
+    return chart.picture
+
+
+async def picture(pilot, panel: ChartsPanel, name: str) -> str:
+    """What the chart shows, as plain text."""
+    return (await drawn(pilot, panel, name)).plain
 
 
 async def test_every_tab_shows_its_data_and_keys_switch_tabs(spiral):
@@ -46,7 +53,7 @@ async def test_every_tab_shows_its_data_and_keys_switch_tabs(spiral):
             await pilot.pause(TICK)
             assert panel.active_chart == name
             assert panel.wants_boundary == (name == "boundary")
-            shown[name] = picture(panel, name)
+            shown[name] = await picture(pilot, panel, name)
     for name in ("loss", "accuracy", "gradients", "weights"):
         assert "base" in shown[name] and "sigmoid" in shown[name], name
     hidden_layers = len(spiral.snapshot().run("base").layers) - 1
@@ -61,8 +68,7 @@ async def test_boundary_draws_half_blocks_for_2d_data(spiral):
     app = ChartsApp(spiral, chart="boundary")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(TICK)
-        chart = app.query_one(ChartsPanel).chart("boundary")
-        text = chart.render()
+        text = await drawn(pilot, app.query_one(ChartsPanel), "boundary")
     assert text.plain.count("▀") > 20  # cells where the region changes within the cell
     assert "•" in text.plain and "∘" in text.plain
     assert len(backgrounds(text)) >= 3  # three classes of the spiral, at least
@@ -76,7 +82,7 @@ async def test_boundary_explains_itself_for_data_that_is_not_2d():
 
         panel.set_dataset(load_dataset("probe"))
         await pilot.pause(TICK)
-        text = picture(panel, "boundary")
+        text = await picture(pilot, panel, "boundary")
     assert "2-D data only" in text and "100 features" in text
     assert "▀" not in text
 
@@ -86,10 +92,10 @@ async def test_log_scale_toggle_changes_the_loss_chart(spiral):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(TICK)
         panel = app.query_one(ChartsPanel)
-        linear = picture(panel, "loss")
+        linear = await picture(pilot, panel, "loss")
         await pilot.press("l")
         await pilot.pause()
-        logarithmic = picture(panel, "loss")
+        logarithmic = await picture(pilot, panel, "loss")
     assert "(log)" in logarithmic and "(log)" not in linear
     assert linear != logarithmic
 
@@ -98,7 +104,7 @@ async def test_live_change_is_marked_on_the_loss_chart(spiral):
     app = ChartsApp(spiral)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(TICK)
-        marked = picture(app.query_one(ChartsPanel), "loss")
+        marked = await picture(pilot, app.query_one(ChartsPanel), "loss")
     assert spiral.snapshot().changes  # make_comparison made one
     assert "┊" in marked
 
@@ -130,10 +136,10 @@ async def test_no_color_draws_without_colour(spiral, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(TICK)
         panel = app.query_one(ChartsPanel)
-        boundary = panel.chart("boundary").render()
+        boundary = await drawn(pilot, panel, "boundary")
         panel.show_chart("loss")
         await pilot.pause(TICK)
-        loss = panel.chart("loss").render()
+        loss = await drawn(pilot, panel, "loss")
     assert not backgrounds(boundary)
     assert "░" in boundary.plain or "▒" in boundary.plain  # classes told apart by shade
     assert "xx sigmoid" in loss.plain  # runs told apart by marker
@@ -142,7 +148,7 @@ async def test_no_color_draws_without_colour(spiral, monkeypatch):
 @pytest.mark.parametrize("name", CHART_NAMES)
 def test_chart_tab_snapshot(name, snap_compare):
     async def settle(pilot):
-        await pilot.pause(TICK)
+        await charts_drawn(pilot)
 
     app = ChartsApp(make_comparison(), chart=name)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)

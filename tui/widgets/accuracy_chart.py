@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from nn import Snapshot
 from tui.widgets.loss_chart import CurvesChart
-from tui.widgets.plot import Axes
+from tui.widgets.plot import Axes, step_ticks
 
 
 class AccuracyChart(CurvesChart):
     TITLE = "Accuracy"
     TRAIN, TEST = "train_accuracy", "test_accuracy"
 
-    def axes(self, snapshot: Snapshot) -> Axes:
-        return Axes(title=self.TITLE, ylim=(0.0, 1.0))
+    def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
+        return Axes(title=self.TITLE, xlim=xlim, ylim=(0.0, 1.0), xticks=step_ticks(xlim[1]))

@@ -12,7 +12,18 @@ import math
 from rich.text import Text
 
 from nn import Snapshot
-from tui.widgets.plot import Axes, Series, SnapshotChart, figure, legend, run_style, stacked
+from tui.widgets.plot import (
+    Axes,
+    Series,
+    SnapshotChart,
+    figure,
+    legend,
+    run_style,
+    stacked,
+    steady_end,
+    step_ticks,
+    thin_steps,
+)
 
 NO_ADAPTIVE = "Effective step size: no run uses an adaptive optimizer (AdaGrad, RMSProp, Adam)."
 
@@ -20,13 +31,15 @@ NO_ADAPTIVE = "Effective step size: no run uses an adaptive optimizer (AdaGrad, 
 class GradientsChart(SnapshotChart):
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         norms, steps = [], []
+        end = steady_end(max((run.step for run in snapshot.runs), default=1))
         for index, run in enumerate(snapshot.runs):
             color, marker = run_style(index)
             layers = [layer.index for layer in run.layers]
             norms.append(Series(layers, [layer.grad_norm for layer in run.layers], color, marker))
-            effective = run.history.effective_step
+            keep = thin_steps(run.history.step, end, width)
+            effective = run.history.effective_step[keep]
             if any(math.isfinite(value) for value in effective):
-                steps.append(Series(run.history.step, effective, color, marker))
+                steps.append(Series(run.history.step[keep], effective, color, marker))
         depth = max((len(run.layers) for run in snapshot.runs), default=0)
         ticks = list(range(1, depth + 1))
         norm_axes = Axes(
@@ -37,7 +50,12 @@ class GradientsChart(SnapshotChart):
         parts = [legend(snapshot.names)]
         if steps:
             top = (height - 1) * 3 // 5
-            step_axes = Axes(title="Effective step size over steps (log)", log_y=True)
+            step_axes = Axes(
+                title="Effective step size over steps (log)",
+                log_y=True,
+                xlim=(0, end),
+                xticks=step_ticks(end),
+            )
             parts.append(figure(width, top, norms, axes=norm_axes))
             parts.append(figure(width, height - 1 - top, steps, axes=step_axes))
         else:

@@ -6,7 +6,19 @@ import numpy as np
 from rich.text import Text
 
 from nn import Snapshot
-from tui.widgets.plot import Axes, Series, SnapshotChart, figure, legend, run_style, stacked
+from tui.widgets.plot import (
+    Axes,
+    Series,
+    SnapshotChart,
+    figure,
+    legend,
+    run_style,
+    stacked,
+    steady_end,
+    steady_limits,
+    step_ticks,
+    thin_steps,
+)
 
 TEST_MARKER = "·"  # test curves are dotted, train curves solid
 
@@ -19,30 +31,34 @@ class CurvesChart(SnapshotChart):
     TEST = ""
     log_y = False
 
-    def axes(self, snapshot: Snapshot) -> Axes:
-        return Axes(title=self.TITLE, log_y=self.log_y)
+    def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
+        return Axes(
+            title=self.TITLE, log_y=self.log_y, xlim=xlim, ylim=ylim, xticks=step_ticks(xlim[1])
+        )
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
-        series = []
+        end = steady_end(max((run.step for run in snapshot.runs), default=1))
+        series, values = [], []
         for index, run in enumerate(snapshot.runs):
             color, marker = run_style(index)
-            # More points than the plot has dot columns only cost drawing time: keep
-            # about two per column (the terminal could not show the others anyway).
-            keep = _thin(len(run.history.step), 4 * width)
+            keep = thin_steps(run.history.step, end, width)
             steps = run.history.step[keep]
             train, test = getattr(run.history, self.TRAIN), getattr(run.history, self.TEST)
             series.append(Series(steps, train[keep], color, marker))
             series.append(Series(steps, test[keep], color, TEST_MARKER))
+            values += [train[keep], test[keep]]
         note = "solid train · dotted test" + ("  (log)" if self.log_y else "")
-        plot = figure(width, height - 1, series, axes=self.axes(snapshot))
+        axes = self.axes(snapshot, (0, end), self._limits(values))
+        plot = figure(width, height - 1, series, axes=axes)
         return stacked([legend(snapshot.names, note), plot])
 
-
-def _thin(count: int, most: int) -> np.ndarray:
-    """Indices of at most `most` evenly spread points, the last one always included."""
-    if count <= most:
-        return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, most).round().astype(int))
+    def _limits(self, values: list[np.ndarray]) -> tuple[float, float] | None:
+        """Steady y limits around every finite value drawn (positive ones on a log axis)."""
+        drawn = np.concatenate(values) if values else np.array([])
+        drawn = drawn[np.isfinite(drawn) & ((drawn > 0) if self.log_y else True)]
+        if not len(drawn):
+            return None
+        return steady_limits(float(drawn.min()), float(drawn.max()), self.log_y)
 
 
 class LossChart(CurvesChart):
@@ -55,6 +71,13 @@ class LossChart(CurvesChart):
         self.log_y = not self.log_y
         self.invalidate()
 
-    def axes(self, snapshot: Snapshot) -> Axes:
+    def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
         steps = sorted({change.step for change in snapshot.changes})
-        return Axes(title=self.TITLE, log_y=self.log_y, vlines=steps)
+        return Axes(
+            title=self.TITLE,
+            log_y=self.log_y,
+            xlim=xlim,
+            ylim=ylim,
+            xticks=step_ticks(xlim[1]),
+            vlines=steps,
+        )

@@ -9,22 +9,30 @@ data or its size changed, so a redraw that nothing asked for costs nothing.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-import plotext as plt
+import numpy as np
 from rich.color import Color
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widget import Widget
 
 from nn import Snapshot
+from tui.messages import PictureDrawn
 from tui.theme import no_color, run_color, run_marker
 
 # Quarter blocks (2×2 per cell): block glyphs are in every terminal font, braille is not
 # (and braille dots come out wide apart in many fonts). Both cost 3 bytes a cell.
 LINE_MARKER = "hd"
 MIN_PANEL_WIDTH = 16  # narrowest small-multiple panel that still shows its axis labels
+_PLOTEXT = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,16 @@ def _plotext_color(name: str) -> int | tuple[int, int, int]:
     return (triplet.red, triplet.green, triplet.blue)
 
 
-def _marker(symbol: str, color: str | None) -> plt.marker:
+def _plotext() -> ModuleType:
+    """plotext, imported by the first chart drawn (in a worker thread): importing it takes
+    0.2 s that the first frame need not wait for."""
+    import plotext
+
+    return plotext
+
+
+def _marker(symbol: str, color: str | None) -> Any:
+    plt = _plotext()
     marker = plt.marker(symbol)
     if color is not None and not no_color():
         marker.fill(plt.pixel(foreground=_plotext_color(color)))
@@ -108,7 +125,14 @@ def figure(
     axes: Axes = Axes(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Text:
     """Draw a chart of `width` × `height` cells with plotext and return it as Rich Text."""
-    width, height = max(width, 12), max(height, 5)
+    with _PLOTEXT:  # charts draw in worker threads; plotext has one figure for all
+        return _figure(max(width, 12), max(height, 5), series, bars, axes)
+
+
+def _figure(
+    width: int, height: int, series: Sequence[Series], bars: Bars | None, axes: Axes
+) -> Text:
+    plt = _plotext()
     plt.terminal.limit(False, False)  # the widget, not the terminal, decides the size
     fig = plt.figure
     fig.clear()
@@ -151,6 +175,62 @@ def figure(
     if axes.xticks:
         fig.ruler("x").ticks(list(axes.xticks[0]), list(axes.xticks[1]))
     return Text.from_ansi(fig.build().string(), no_wrap=True, end="")
+
+
+NICE = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # an axis end moves through these
+
+
+def steady_end(value: float) -> float:
+    """The first of 1, 1.25, 1.5, 2, … × 10ⁿ at or above `value`: an x axis that grows in
+    steps, so a chart of a running training keeps its axes (and most of its cells) between
+    two redraws instead of rescaling at every one."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    scale = 10.0 ** math.floor(math.log10(value))
+    return next(n * scale for n in NICE if n * scale >= value * (1 - 1e-9))
+
+
+def step_ticks(end: float) -> tuple[list[float], list[str]]:
+    """Ticks for an axis of steps from 0 to `end`, about five, labelled short: 0 2k 4k."""
+    spacing = steady_end(end / 5)
+    if spacing < 10:  # whole steps only
+        spacing = next(n for n in (1, 2, 5, 10) if n >= spacing)
+    ticks = [i * spacing for i in range(int(round(end / spacing)) + 1)]
+    return ticks, [_short_number(tick) for tick in ticks]
+
+
+def _short_number(value: float) -> str:
+    for divisor, suffix in ((1e6, "M"), (1e3, "k")):
+        if value >= divisor:
+            return f"{value / divisor:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def steady_limits(low: float, high: float, log: bool = False) -> tuple[float, float]:
+    """Limits around [low, high], rounded outwards to a quarter of the values' order of
+    magnitude (a quarter decade on a log axis): they move only when the data crosses one,
+    so a loss creeping down rescales the chart a few times, not at every redraw."""
+    if log:
+        bottom, top = _round_out(math.log10(low), math.log10(high), 0.25)
+        return 10.0**bottom, 10.0**top
+    magnitude = max(abs(low), abs(high)) or 1.0
+    return _round_out(low, high, 10.0 ** math.floor(math.log10(magnitude)) / 4)
+
+
+def _round_out(low: float, high: float, quantum: float) -> tuple[float, float]:
+    bottom, top = math.floor(low / quantum) * quantum, math.ceil(high / quantum) * quantum
+    return (bottom, top) if top > bottom else (bottom - quantum, top + quantum)
+
+
+def thin_steps(steps: np.ndarray, end: float, columns: int) -> np.ndarray:
+    """Indices of the points to draw: the first, then the last in each of 2 × `columns`
+    equal slices of [0, end] (a half-block line has two dots a column; more points only
+    cost drawing time). A slice that is full keeps its point as the history grows."""
+    if len(steps) <= 2 * columns:
+        return np.arange(len(steps))
+    slices = np.floor(np.asarray(steps, dtype=float) / end * 2 * columns)
+    last_of_slice = np.flatnonzero(np.diff(slices, append=np.inf) != 0)
+    return np.union1d([0], last_of_slice)
 
 
 def side_by_side(panels: Sequence[Text], width: int, gap: int = 1) -> Text:
@@ -233,10 +313,17 @@ def stacked(parts: Sequence[Text]) -> Text:
 
 
 class Chart(Widget):
-    """Base of every chart: shows a picture built by `draw`, cached until data or size change.
+    """Base of every chart: a picture drawn off the event loop and painted line by line.
 
-    `builds` counts the pictures built, so tests and benchmarks can see that a hidden
-    chart costs nothing and a visible one redraws only when told.
+    A plotext figure takes tens of milliseconds to draw, so `draw` runs in a thread worker
+    (one picture at a time per chart, and one plotext figure at a time in the process) and
+    the event loop stays free for keys and the table. When a picture is ready, only the
+    parts of lines that differ from the picture on screen are repainted: over SSH, a chart
+    whose axes did not move costs the few cells where new points landed, not a screenful.
+
+    `builds` counts the pictures built, so tests and benchmarks can see that a hidden chart
+    costs nothing and a visible one redraws only when told; `current` says the picture on
+    screen shows the latest data at the present size.
     """
 
     DEFAULT_CSS = (Path(__file__).with_name("charts.tcss")).read_text(encoding="utf-8")
@@ -244,27 +331,98 @@ class Chart(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.builds = 0
-        self._version = 0
-        self._picture: Text | None = None
-        self._picture_key: tuple[int, int, int] | None = None
+        self.picture = Text()  # the picture on screen, as drawn
+        self._version = 0  # bumped by every change of the data
+        self._lines: list[Strip] = []
+        self._shown_key: tuple[int, int, int] | None = None  # (width, height, version)
+        self._drawing = False
+
+    @property
+    def current(self) -> bool:
+        width, height = self.content_size
+        return not self._drawing and self._shown_key == (width, height, self._version)
 
     def invalidate(self) -> None:
-        """The data changed: build a new picture on the next render."""
+        """The data changed: draw a new picture."""
         self._version += 1
-        self.refresh()
+        self._request()
 
-    def render(self) -> Text:
+    def on_resize(self) -> None:
+        self._request()
+
+    def on_show(self) -> None:
+        self._request()
+
+    def _request(self) -> None:
+        """Start drawing the picture the widget should show, unless one is on its way (its
+        end calls this again) or the one on screen is it."""
         width, height = self.content_size
         key = (width, height, self._version)
-        if self._picture is None or key != self._picture_key:
-            self._picture = self.draw(width, height) if width and height else Text()
-            self._picture_key = key
-            self.builds += 1
-        return self._picture
+        if self._drawing or key == self._shown_key or not self.is_mounted:
+            return
+        if not width or not height:
+            return
+        self._drawing = True
+        base = self.rich_style  # the theme's colours under the chart's own
+        self.run_worker(lambda: self._draw_lines(key, base), thread=True, exit_on_error=True)
+
+    def _draw_lines(self, key: tuple[int, int, int], base: Style) -> None:
+        """In a worker thread: the picture for `key`, cut into lines of cells."""
+        width, height, _ = key
+        try:
+            picture = self.draw(width, height)
+        except Exception:
+            self._drawing = False
+            raise
+        options = self.app.console.options.update_dimensions(width, height)
+        rows = self.app.console.render_lines(picture, options, style=base, pad=True)
+        lines = [Strip(row, width) for row in rows]
+        self.post_message(PictureDrawn(self, key, picture, lines))
+
+    def on_picture_drawn(self, message: PictureDrawn) -> None:
+        message.stop()
+        self._drawing = False
+        self.builds += 1
+        self.picture, old, self._lines = message.picture, self._lines, message.lines
+        if self._shown_key is None or message.key[:2] != self._shown_key[:2]:
+            self.refresh()
+        else:
+            for y, span in changed_spans(old, self._lines):
+                self.refresh(Region(span[0], y, span[1] - span[0], 1))
+        self._shown_key = message.key
+        self._request()  # the data or the size may have moved on meanwhile
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
 
     def draw(self, width: int, height: int) -> Text:
-        """The picture for a content area of `width` × `height` cells."""
+        """The picture for a content area of `width` × `height` cells. Runs in a worker
+        thread: read only data that is replaced, never changed in place (snapshots)."""
         raise NotImplementedError
+
+
+def changed_spans(old: Sequence[Strip], new: Sequence[Strip]) -> list[tuple[int, tuple[int, int]]]:
+    """(line, (first cell, end cell)) of what differs between two pictures of one size:
+    equal segments are skipped from both ends of each line."""
+    spans = []
+    for y, (before, after) in enumerate(zip(old, new, strict=False)):
+        if before == after:
+            continue
+        a, b = list(before), list(after)
+        first, start = 0, 0  # segments equal from the left, and the cells they cover
+        while first < min(len(a), len(b)) and a[first] == b[first]:
+            start += a[first].cell_length
+            first += 1
+        last, end = 1, after.cell_length  # ... and from the right
+        while last <= min(len(a), len(b)) - first and a[-last] == b[-last]:
+            end -= b[-last].cell_length
+            last += 1
+        spans.append((y, (start, max(end, start + 1))))
+    for y in range(len(old), len(new)):
+        spans.append((y, (0, new[y].cell_length)))
+    return spans
 
 
 class SnapshotChart(Chart):
