@@ -68,7 +68,7 @@ PATH_KEYS = (
     "axis",
     *sorted({key for keys in HYPER_PARAMETERS.values() for key in keys}),
 )
-CLAIM_KEYS = ("id", "text", "left", "op", "right", "factor", "margin")
+CLAIM_KEYS = ("id", "text", "text_ko", "left", "op", "right", "factor", "margin")
 
 
 class ClaimError(ValueError):
@@ -189,15 +189,29 @@ class Measure:
         return _layer_value(self.metric, snapshot.run(self.run).layers, self.layer)
 
 
+class _ClaimText:
+    """What a claim and its result share: the claim's words, in English and in Korean."""
+
+    text: str
+    text_ko: str
+
+    def text_in(self, lang: str = "en") -> str:
+        """The text in `lang`; English when the claim has no Korean text."""
+        return self.text_ko if lang == "ko" and self.text_ko else self.text
+
+
 @dataclass(frozen=True)
-class ClaimResult:
+class ClaimResult(_ClaimText):
     id: str
     text: str
     preset: str
     passed: bool
     measured: dict[str, float]
+    text_ko: str = ""  # last, with a default, so positional construction keeps working
 
     def to_dict(self) -> dict[str, Any]:
+        """Its entry in `trainlab check --json`: English only, as the report's preset
+        entries are (a title, no title_ko), so its shape stays what tools already read."""
         measured = {key: _json_number(value) for key, value in self.measured.items()}
         return {
             "id": self.id,
@@ -209,7 +223,7 @@ class ClaimResult:
 
 
 @dataclass(frozen=True)
-class Claim:
+class Claim(_ClaimText):
     """A LECTURE.md statement (`id`, `text`) as one or more comparisons that must all hold."""
 
     id: str
@@ -219,6 +233,7 @@ class Claim:
     factor: float = 1.0
     margin: float = 0.0
     preset: str = ""
+    text_ko: str = ""  # the text in Korean for `--lang ko`; "" falls back to `text`
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -255,7 +270,7 @@ class Claim:
             else:
                 right_value = float(right)
             passed = passed and self.holds(left_value, right_value)
-        return ClaimResult(self.id, self.text, self.preset, passed, measured)
+        return ClaimResult(self.id, self.text, self.preset, passed, measured, self.text_ko)
 
     def describe(self) -> str:
         """The comparison in symbols, e.g. 'left < 0.01 × right − 0.05'."""
@@ -345,6 +360,9 @@ def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
     for key, value in (("id", claim_id), ("text", text)):
         if not isinstance(value, str) or not value.strip():
             raise ClaimError(f"{where}.{key}", f"must be text, got {value!r}")
+    text_ko = table.get("text_ko", "")  # optional, like caption_ko: "" shows the English
+    if not isinstance(text_ko, str):
+        raise ClaimError(f"{where}.text_ko", f"must be text, got {text_ko!r}")
     op = table.get("op", "<")
     if op not in OPS:
         raise ClaimError(f"{where}.op", f"must be one of {', '.join(OPS)}; got {op!r}")
@@ -374,7 +392,7 @@ def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
         else:
             right = _number(right_raw, f"{where}.right")
         checks.append((left, right))
-    return Claim(claim_id, text, tuple(checks), op, factor, margin, preset)
+    return Claim(claim_id, text, tuple(checks), op, factor, margin, preset, text_ko)
 
 
 def _inherit(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:

@@ -126,6 +126,16 @@ def test_path_claims_need_no_network():
             "right.run",
             "needs 2",
         ),
+        (
+            {"left": {"run": "a", "metric": "train_loss"}, "right": 1, "text_ko": 3},
+            "text_ko",
+            "must be text, got 3",
+        ),
+        (
+            {"left": {"run": "a", "metric": "train_loss"}, "right": 1, "text_kr": "주장"},
+            "text_kr",
+            "unknown",
+        ),
     ],
 )
 def test_malformed_claims_name_the_key(table, key, words):
@@ -133,3 +143,16 @@ def test_malformed_claims_name_the_key(table, key, words):
         claim(**table)
     assert key in caught.value.key
     assert words in str(caught.value)
+
+
+def test_the_korean_text_falls_back_to_english_and_reaches_the_result():
+    zigzag = {"left": {"metric": "sign_changes", "path": {"optimizer": "sgd", "lr": 0.95}}}
+    english_only = claim(**zigzag, op=">=", right=0)
+    assert english_only.text_in("ko") == english_only.text_in("en") == "a test claim"
+    assert english_only.evaluate(None).text_in("ko") == "a test claim"
+    korean = claim(**zigzag, op=">=", right=0, text_ko="시험용 주장")
+    assert (korean.text_in("en"), korean.text_in("ko")) == ("a test claim", "시험용 주장")
+    result = korean.evaluate(None)
+    assert (result.text_in("en"), result.text_in("ko")) == ("a test claim", "시험용 주장")
+    # the JSON report of `trainlab check` keeps its shape: English only
+    assert result.to_dict()["text"] == "a test claim" and "text_ko" not in result.to_dict()

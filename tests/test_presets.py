@@ -3,6 +3,7 @@ the file and the key or line; the timeline really changes the runs."""
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,13 @@ def test_shipped_presets_load_in_lecture_order():
         assert len({c.name for c in configs}) == len(configs)
 
 
+def test_every_shipped_claim_has_its_text_in_korean():
+    for name in preset_names():
+        for claim in load_preset(name).claims:
+            assert re.search("[가-힣]", claim.text_ko), f"{name} {claim.id}: {claim.text}"
+            assert claim.text_in("ko") == claim.text_ko and claim.text_in("en") == claim.text
+
+
 def test_every_lecture_claim_is_checked_by_some_preset():
     ids = {claim.id for name in preset_names() for claim in load_preset(name).claims}
     assert set(LECTURE_CLAIMS) <= ids
@@ -105,6 +113,11 @@ def test_timeline_changes_apply_at_their_step_and_captions_come_in_order(tmp_pat
         (('left = { run = "b"', 'left = { run = "z"'), ["claims[0].left.run", "'z'"]),
         (('metric = "train_loss"', 'metric = "happiness"'), ["claims[0].left.metric"]),
         (('metric = "train_loss" }', 'metric = "grad_norm", layer = 7 }'), ["layer", "2 layers"]),
+        (
+            ('id = "1.1"', 'id = "1.1"\ntext_ko = 7'),
+            ["mine.toml", "claims[0].text_ko", "must be text"],
+        ),
+        (('id = "1.1"', 'id = "1.1"\ntext_kr = "주장"'), ["claims[0].text_kr", "unknown"]),
     ],
 )
 def test_malformed_presets_name_file_and_key(tmp_path, edit, words):

@@ -53,6 +53,7 @@ caption_ko = "여기부터 tanh에 드롭아웃."
 [[claims]]
 id = "9.1"
 text = "The ReLU net learns: its final training loss is below 5."
+text_ko = "ReLU 신경망은 학습합니다: 최종 훈련 손실이 5보다 낮습니다."
 left = { run = "base", metric = "train_loss" }
 op = "<"
 right = 5
@@ -60,6 +61,7 @@ right = 5
 [[claims]]
 id = "9.2"
 text = "The first layer's gradient at step 7 is not zero."
+text_ko = "7 스텝에서 첫 번째 층의 기울기는 0이 아닙니다."
 left = { run = "base", metric = "grad_norm", layer = "first", at_step = 7 }
 op = ">"
 right = 0
@@ -153,6 +155,22 @@ async def test_changing_the_setup_marks_the_claims_modified() -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
         assert screen.claims.modified
+
+
+async def test_the_claims_speak_korean_and_fall_back_to_english() -> None:
+    app = TrainlabApp(play_preset(), lang="ko")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await pilot.pause(0.05)
+        text = screen.query_one(ClaimsPanel).shown_text
+        assert "3개 중 2개 통과" in text
+        assert "PASS  9.1  ReLU 신경망은 학습합니다: 최종 훈련 손실이 5보다 낮습니다." in text
+        assert "7 스텝에서 첫 번째 층의 기울기는 0이 아닙니다." in text
+        assert "The ReLU net learns" not in text
+        assert "FAIL  9.3  A claim made to fail" in text  # no text_ko: the English text
+        assert "base train_loss = " in text  # measured values keep their labels
 
 
 class FakePipe:

@@ -1,8 +1,9 @@
 """The claims panel: the preset's claims, checked by the core when every run is done.
 
 Each claim shows its verdict as a word (PASS/FAIL, readable without colour), its LECTURE.md
-id and text, and the values it measured, exactly as `trainlab check` prints them. When the
-user changed the lecture's setup, a line says so: the verdicts are then about their setup.
+id and text (in Korean with `--lang ko`), and the values it measured, exactly as
+`trainlab check` prints them. When the user changed the lecture's setup, a line says so:
+the verdicts are then about their setup.
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ def claims_heading(claims: list[ClaimResult], modified: bool, lang: str) -> Cont
     return Content.assemble(*parts)
 
 
-def claim_content(claim: ClaimResult) -> Content:
-    """The claim's id and text, then the values it measured, as `trainlab check` shows."""
+def claim_content(claim: ClaimResult, lang: str = "en") -> Content:
+    """The claim's id and text in `lang`, then the values it measured, labelled as
+    `trainlab check` prints them (metric and run names are the same in every language)."""
     measured = " · ".join(f"{label} = {value:.4g}" for label, value in claim.measured.items())
-    return Content.assemble(f"{claim.id:<4} {claim.text}", "\n", (measured, "dim"))
+    return Content.assemble(f"{claim.id:<4} {claim.text_in(lang)}", "\n", (measured, "dim"))
 
 
 class ClaimsPanel(VerticalScroll):
@@ -52,7 +54,7 @@ class ClaimsPanel(VerticalScroll):
         self.mount_all(
             Horizontal(
                 Static(Content.styled(*verdict(claim)), classes="verdict"),
-                Static(claim_content(claim), classes="claim-text"),
+                Static(claim_content(claim, lang), classes="claim-text"),
                 classes="claim",
             )
             for claim in claims
