@@ -92,7 +92,7 @@ def main_screen(pilot: Pilot) -> MainScreen:
     return screen
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 3.0) -> None:
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     """Let the app run until `condition` holds (the trainer posts from its own thread)."""
     deadline = time.monotonic() + timeout
     while not condition():
