@@ -30,7 +30,7 @@ from nn.snapshot import (
     READY,
     TRAINING,
     Change,
-    History,
+    HistoryBuffer,
     LayerStats,
     RunSnapshot,
     Snapshot,
@@ -112,7 +112,7 @@ class Run:
     status: str = READY
     diverged_step: int | None = None
     last_loss: float = float("nan")
-    history: dict[str, list[float]] = field(default_factory=dict)
+    history: HistoryBuffer = field(default_factory=HistoryBuffer)
 
     @property
     def name(self) -> str:
@@ -506,13 +506,7 @@ class Comparison:
                 "test_accuracy": float(test_accuracy[index]),
                 "effective_step": float(np.mean(effective)) if effective else float("nan"),
             }
-            history = run.history
-            if history.get("step") and history["step"][-1] == run.step:
-                for key, value in row.items():  # same step measured again: replace
-                    history[key][-1] = value
-            else:
-                for key, value in row.items():
-                    history.setdefault(key, []).append(value)
+            run.history.record(row)  # the same step measured again replaces its point
             differences = run.config.differences(base) if run.config is not base else {}
             snapshots.append(
                 RunSnapshot(
@@ -533,7 +527,7 @@ class Comparison:
                     lr=run.config.optimizer.lr,
                     differences=_describe(differences),
                     layers=stats,
-                    history=History(**{k: np.array(v) for k, v in history.items()}),
+                    history=run.history.view(),
                 )
             )
         return snapshots

@@ -6,7 +6,7 @@ thread and drawn at leisure while training goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -64,6 +64,74 @@ class History:
         """Index of the last snapshot taken at or before `step`."""
         index = int(np.searchsorted(self.step, step, side="right")) - 1
         return max(index, 0)
+
+    def since(self, start: int) -> History:
+        """The points from index `start` on: what a receiver holding the first `start`
+        points lacks (see HistoryBuffer.extend)."""
+        return History(*(getattr(self, name)[start:] for name in HISTORY_FIELDS))
+
+
+HISTORY_FIELDS = tuple(f.name for f in fields(History))
+
+
+class HistoryBuffer:
+    """A run's history as it grows, one array per metric with room to spare, so that
+    each snapshot's History is a set of views: no copy of the whole past every time.
+
+    Views handed out stay as they were: appending writes past their end, and rewriting a
+    point they show (a step measured again) first moves the data to fresh arrays."""
+
+    def __init__(self) -> None:
+        self.length = 0
+        self._shown = 0  # points seen through views: never to be written in place again
+        self._columns = {name: np.empty(64, _dtype(name)) for name in HISTORY_FIELDS}
+
+    @property
+    def last_step(self) -> int | None:
+        return int(self._columns["step"][self.length - 1]) if self.length else None
+
+    def record(self, row: dict[str, float]) -> None:
+        """Add one point; a point at the step of the last one replaces it."""
+        start = self.length - 1 if row["step"] == self.last_step else self.length
+        self.extend(start, History(*(np.array([row[name]]) for name in HISTORY_FIELDS)))
+
+    def extend(self, start: int, points: History) -> None:
+        """Keep the first `start` points, then append `points`."""
+        if not 0 <= start <= self.length:
+            raise ValueError(f"cannot extend {self.length} points from index {start}")
+        values = {name: getattr(points, name) for name in HISTORY_FIELDS}
+        held = min(self.length - start, len(values["step"]))
+        if held and all(
+            np.array_equal(self._columns[name][start : start + held], value[:held], equal_nan=True)
+            for name, value in values.items()
+        ):  # points held already (a sender re-sends its last): no need to rewrite them
+            values = {name: value[held:] for name, value in values.items()}
+            start += held
+        end = start + len(values["step"])
+        capacity = len(self._columns["step"])
+        if end > start and (start < self._shown or end > capacity):  # views keep the old arrays
+            capacity = max(capacity, 2 * end)
+            for name, column in self._columns.items():
+                self._columns[name] = np.empty(capacity, column.dtype)
+                self._columns[name][:start] = column[:start]
+            self._shown = 0
+        for name, column in self._columns.items():
+            column[start:end] = values[name]
+        self.length = end
+
+    def view(self) -> History:
+        """Every point so far, as read-only views."""
+        self._shown = self.length
+        arrays = []
+        for name in HISTORY_FIELDS:
+            array = self._columns[name][: self.length]
+            array.flags.writeable = False
+            arrays.append(array)
+        return History(*arrays)
+
+
+def _dtype(name: str) -> type:
+    return np.int64 if name == "step" else np.float64
 
 
 @dataclass(frozen=True)

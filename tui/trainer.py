@@ -12,7 +12,9 @@ interface has the other: neither waits for the other.
 The child checks for commands between chunks of ~15 ms, so pause, reset and quit act
 well within 0.2 s; it sends a snapshot at most every 200 ms: cheap metrics each time,
 per-layer statistics and the decision grid only as often as the charts can draw them
-(~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs.
+(~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs. A snapshot's
+history carries only the points the interface has not had; the thread worker joins them
+to the rest, so the interface sees whole histories.
 
 A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
 uses: chunks never step past a step a claim reads, and when every run is done the child
@@ -28,6 +30,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -35,6 +38,7 @@ from nn.claims import ClaimResult
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
 from nn.presets import Preset, PresetRecorder
+from nn.snapshot import HistoryBuffer, Snapshot
 from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice
 
 Post = Callable[[Any], object]
@@ -78,6 +82,7 @@ class TrainingLoop:
         self.recorder: PresetRecorder | None = None
         self.claims_sent = False
         self._start_recording()
+        self._sent: dict[str, tuple[HistoryBuffer, int]] = {}  # per run: history, points sent
 
     def _start_recording(self) -> None:
         """A fresh recorder for a comparison at step 0 (a preset with claims only)."""
@@ -106,13 +111,17 @@ class TrainingLoop:
     def _handle_commands(self, block: bool) -> None:
         if not self.commands.poll(0.5 if block else 0):
             return
-        detail = False
+        handled = detail = False
         while self.commands.poll(0):
             command, argument = self.commands.recv()
+            if command == "watch" and tuple(argument) == (self.selected, self.wants_boundary):
+                continue  # nothing new: no snapshot in reply, or each reply would ask again
+            handled = True
             detail = self._do(command, argument) or detail
             if self.stopped:
                 return
-        self._publish(detail=detail or not self.playing)
+        if handled:
+            self._publish(detail=detail or not self.playing)
 
     def _notice(self, key: str, detail: str = "", severity: str = "information") -> None:
         self.send(("notice", key, detail, severity))
@@ -249,7 +258,23 @@ class TrainingLoop:
                 boundary = comparison.decision_grid(selected)
         configs = tuple(run.config for run in comparison.runs)
         step, playing, done = comparison.step_count, self.playing, comparison.done
-        self.send(("snapshot", snapshot, boundary, configs, step, playing, done))
+        snapshot, starts = self._history_news(snapshot)
+        self.send(("snapshot", snapshot, starts, boundary, configs, step, playing, done))
+
+    def _history_news(self, snapshot: Snapshot) -> tuple[Snapshot, tuple[int, ...]]:
+        """The snapshot with each run's history cut to the points the interface lacks, and
+        the index each cut starts at (see Trainer.relay): the whole past, five times a
+        second, would cost more every minute (megabytes an hour into training). The last
+        point sent goes again, as a snapshot at its step may have measured it again."""
+        runs, starts, sent = [], [], {}
+        for run, measured in zip(self.comparison.runs, snapshot.runs, strict=True):
+            buffer, count = self._sent.get(run.name, (None, 0))
+            start = max(count - 1, 0) if buffer is run.history else 0  # else: new or reset
+            runs.append(replace(measured, history=measured.history.since(start)))
+            starts.append(start)
+            sent[run.name] = (run.history, len(measured.history.step))
+        self._sent = sent
+        return replace(snapshot, runs=tuple(runs)), tuple(starts)
 
     def _recorded_layers(self) -> bool:
         """Whether the recorder took per-layer statistics at this very step: measuring it
@@ -306,6 +331,7 @@ class Trainer:
         child_commands.close()  # the child's ends: ours to close once it has them
         child_results.close()
         self._stopping = False
+        self._watching: tuple[str | None, bool] = (None, False)  # as the child starts
 
     # -- the UI thread's side --------------------------------------------------------------
 
@@ -346,8 +372,11 @@ class Trainer:
         self._send("change", (run, changes))
 
     def watch(self, selected: str | None, wants_boundary: bool) -> None:
-        """What the charts look at: which run's decision grid to compute, if any."""
-        self._send("watch", (selected, wants_boundary))
+        """What the charts look at: which run's decision grid to compute, if any. The
+        screen says it after every snapshot; only a change is worth sending."""
+        if (selected, wants_boundary) != self._watching:
+            self._watching = (selected, wants_boundary)
+            self._send("watch", self._watching)
 
     def stop(self) -> None:
         """Ask the child to finish; it does within one chunk (~15 ms), or is terminated."""
@@ -362,13 +391,15 @@ class Trainer:
 
     def relay(self) -> None:
         """Turn what the child sends into messages, until it ends."""
+        histories: dict[str, HistoryBuffer] = {}  # each run's whole history so far
         while True:
             try:
                 item = self._results.recv()
             except (EOFError, OSError):
                 break
             if item[0] == "snapshot":
-                snapshot, boundary, configs, step, playing, done = item[1:]
+                news, starts, boundary, configs, step, playing, done = item[1:]
+                snapshot = whole_histories(news, starts, histories)
                 self.configs = {config.name: config for config in configs}
                 self._post(SnapshotReady(snapshot, boundary, configs, step, playing, done))
             elif item[0] == "claims":
@@ -377,3 +408,22 @@ class Trainer:
                 self._post(TrainerNotice(*item[1:]))
         if not self._stopping:
             self._post(TrainerNotice("trainer_ended", "", "error"))
+
+
+def whole_histories(
+    news: Snapshot, starts: tuple[int, ...], histories: dict[str, HistoryBuffer]
+) -> Snapshot:
+    """The snapshot as measured, each run's history whole again: the child sends only the
+    points from `starts` on (TrainingLoop._history_news); `histories` holds the rest, by
+    run, and is brought up to date (runs no longer measured are dropped)."""
+    runs = []
+    for run, start in zip(news.runs, starts, strict=True):
+        history = histories.get(run.name) if start else None
+        if history is None:  # a new run, or back to step 0
+            history = HistoryBuffer()
+        history.extend(start, run.history)
+        histories[run.name] = history
+        runs.append(replace(run, history=history.view()))
+    for name in set(histories) - set(news.names):
+        del histories[name]
+    return replace(news, runs=tuple(runs))
