@@ -24,7 +24,7 @@ class Caption(Static):
         self.step = step
         captions = self.preset.captions_until(step)
         text = captions[-1].text(self.lang) if captions else self.preset.summary_in(self.lang)
-        if text != self._text:  # called at 20 Hz; redraw only when the words change
+        if text != self._text:  # called at every snapshot; redraw only when the words change
             self._text = text
             self.update(text)
 
