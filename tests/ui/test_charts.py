@@ -152,3 +152,13 @@ def test_chart_tab_snapshot(name, snap_compare):
 
     app = ChartsApp(make_comparison(), chart=name)
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+async def test_a_chart_too_short_to_plot_says_so_instead(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=(80, 9)) as pilot:  # 6 rows left for the chart
+        panel = app.query_one(ChartsPanel)
+        assert "Too little room" in await picture(pilot, panel, "loss")
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause(TICK)
+        assert "Loss" in await picture(pilot, panel, "loss")

@@ -329,6 +329,11 @@ class Chart(Widget):
     """
 
     DEFAULT_CSS = (Path(__file__).with_name("charts.tcss")).read_text(encoding="utf-8")
+    MIN_HEIGHT = 8  # rows below which a plot is all frame and no data: say so instead
+    TOO_SHORT = (
+        "Too little room to draw this chart: close the claims panel (c) or make the "
+        "terminal taller."
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -372,7 +377,10 @@ class Chart(Widget):
         """In a worker thread: the picture for `key`, cut into lines of cells."""
         width, height, _ = key
         try:
-            picture = self.draw(width, height)
+            if height < self.MIN_HEIGHT:
+                picture = Text(self.TOO_SHORT, style="dim")
+            else:
+                picture = self.draw(width, height)
         except Exception:
             self._drawing = False
             raise
