@@ -12,6 +12,7 @@ stacked with others, however often snapshots are taken.
 
 from __future__ import annotations
 
+import math
 import queue
 import time
 from collections.abc import Iterable
@@ -75,9 +76,6 @@ class BatchSampler:
         self.copy_epoch = x.nbytes <= self.EPOCH_COPY_BYTES
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y
-        if not (self.full or self.copy_epoch):
-            self.x_batch = np.empty((rows, x.shape[1]), dtype=x.dtype)
-            self.y_batch = np.empty(rows, dtype=y.dtype)
 
     def next(self) -> tuple[np.ndarray, np.ndarray]:
         if self.full:
@@ -93,9 +91,8 @@ class BatchSampler:
         if self.copy_epoch:
             return self.x_epoch[start : self.position], self.y_epoch[start : self.position]
         rows = self.order[start : self.position]
-        np.take(self.x, rows, axis=0, out=self.x_batch)
-        np.take(self.y, rows, axis=0, out=self.y_batch)
-        return self.x_batch, self.y_batch
+        # Fancy indexing into a fresh array: measured faster than np.take(..., out=buffer).
+        return self.x[rows], self.y[rows]
 
 
 @dataclass
@@ -189,22 +186,23 @@ class Group:
         network = self.network
         x, y = self.sampler.next()
         losses = network.loss_and_gradients(x, y)
-        finite = np.isfinite(losses)
         if keep_previous:
             np.copyto(self.previous_params, network.params)
+        any_left = False  # counted here rather than by `self.active`: one loop less per step
         for index, run in enumerate(self.runs):
             if not run.active:
                 continue
             run.step += 1
             run.last_loss = float(losses[index])
-            if not finite[index]:
+            if not math.isfinite(run.last_loss):
                 run.status, run.diverged_step = DIVERGED, run.step
                 continue
             run.optimizer.step(network.params[index], network.grads[index])
             run.status = DONE if run.step >= run.budget else TRAINING
+            any_left = any_left or run.status == TRAINING
         self.steps_since_snapshot += 1
         self.seconds_since_snapshot += time.perf_counter() - start
-        return self.active
+        return any_left
 
 
 class Comparison:

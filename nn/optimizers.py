@@ -9,6 +9,8 @@ The defaults are those of "Deep Learning from Scratch", chapter 6.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 Array = np.ndarray
@@ -162,11 +164,16 @@ class Adam(Optimizer):
 
     m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  p ← p − lr_t·m / (√v + ε),
     with lr_t = lr·√(1 − β₂ᵗ) / (1 − β₁ᵗ) correcting the bias of the zero start.
+
+    The state holds the decaying sums  M = m / (1 − β₁)  and  V = v / (1 − β₂), updated as
+    M ← β₁M + g  and  V ← β₂V + g²: two passes over the parameters fewer per step than
+    the averages. The constant factors go into the step:
+    m / (√v + ε) = c·M / (√V + ε/√(1 − β₂))  with  c = (1 − β₁) / √(1 − β₂).
     """
 
     name = "adam"
     adaptive = True
-    state_names = ("mean_grad", "mean_sq_grad")
+    state_names = ("grad_sum", "sq_grad_sum")
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
@@ -178,29 +185,32 @@ class Adam(Optimizer):
         self.iteration = 0
 
     def _corrected_lr(self) -> float:
+        # A Python float, not np.float64: a NumPy float64 scalar would make every
+        # float32 operation it enters run in float64, with two casts.
         t = self.iteration
-        return self.lr * np.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
+        return self.lr * math.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
 
     def begin_step(self) -> None:
         self.iteration += 1
         self.step_lr = self._corrected_lr()
 
     def update(
-        self, params: Array, grads: Array, buffer: Array, *, mean_grad: Array, mean_sq_grad: Array
+        self, params: Array, grads: Array, buffer: Array, *, grad_sum: Array, sq_grad_sum: Array
     ) -> None:
-        np.subtract(grads, mean_grad, out=buffer)  # m += (1 − β₁)(g − m)
-        buffer *= 1.0 - self.beta1
-        mean_grad += buffer
-        np.multiply(grads, grads, out=buffer)  # v += (1 − β₂)(g² − v)
-        buffer -= mean_sq_grad
-        buffer *= 1.0 - self.beta2
-        mean_sq_grad += buffer
-        _scaled_step(params, mean_grad, mean_sq_grad, self.step_lr, self.eps, buffer)
+        grad_sum *= self.beta1  # M ← β₁M + g
+        grad_sum += grads
+        np.multiply(grads, grads, out=buffer)  # V ← β₂V + g²
+        sq_grad_sum *= self.beta2
+        sq_grad_sum += buffer
+        root = math.sqrt(1.0 - self.beta2)
+        lr = self.step_lr * (1.0 - self.beta1) / root
+        _scaled_step(params, grad_sum, sq_grad_sum, lr, self.eps / root, buffer)
 
     def effective_step(self) -> np.ndarray | None:
         if not self.state:
             return None
-        return self._corrected_lr() / (np.sqrt(self.state["mean_sq_grad"]) + self.eps)
+        mean_sq_grad = (1.0 - self.beta2) * self.state["sq_grad_sum"]  # v = (1 − β₂)·V
+        return self._corrected_lr() / (np.sqrt(mean_sq_grad) + self.eps)
 
 
 def _scaled_step(
