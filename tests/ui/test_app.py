@@ -60,9 +60,18 @@ async def test_reset_mid_training_stops_and_returns_to_step_0(app: TrainlabApp) 
 
 
 async def _type_into(pilot, field: str, text: str, until: Callable[[], bool]) -> None:
-    """Type as a user does, then let the app handle the keys until `until` holds: on a busy
-    machine the form's messages can still be queued when the last key has been sent."""
-    await pilot.click(f"#{field}")
+    """Click the field and type as a user does, then let the app handle the keys until
+    `until` holds: on a busy machine the form's messages can still be queued when the last
+    key has been sent. Typing starts once the click has focused the field."""
+    widget = main_screen(pilot).query_one(f"#{field}", Input)
+    for _ in range(10):
+        # A message shown under the field above moves this one down a row; on a busy
+        # machine the click can come before that layout, and miss. Then click again.
+        await pilot.click(f"#{field}")
+        await pilot.pause(0.05)
+        if widget.has_focus:
+            break
+    assert widget.has_focus, f"clicking #{field} never focused it"
     await pilot.press("ctrl+a", "ctrl+k", *text, "enter")
     await wait_for(pilot, until)
 
@@ -83,7 +92,7 @@ async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None
             shows = lambda error=error, reason=reason: reason in str(error.render())  # noqa: E731
             await _type_into(pilot, field, text, shows)
             assert error.has_class("-shown")
-            assert form.query_one(f"#{field}", Input).has_class("-invalid")
+            assert form.query_one(f"#{field}", Input).has_class("-bad-value")
 
         before = screen.step
         await wait_for(pilot, lambda: screen.step > before + 10)  # training went on

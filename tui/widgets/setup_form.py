@@ -168,7 +168,9 @@ class SetupForm(VerticalScroll):
         error = self.query_one(f"#error-{field.key}", Static)
         error.update(reason)
         error.set_class(bool(reason), "-shown")
-        self.query_one(f"#{field.key}").set_class(bool(reason), "-invalid")
+        # Not Textual's own "-invalid": Input sets and clears that one itself when it runs
+        # its validators (on change, submit and blur), which would unmark a bad value.
+        self.query_one(f"#{field.key}").set_class(bool(reason), "-bad-value")
 
     def set_lang(self, lang: str) -> None:
         self.lang = lang
