@@ -1,9 +1,11 @@
 """The one chart widget, and the only module that talks to plotext.
 
-plotext 6 keeps a single global figure, so every plotext call lives here: charts describe
-what to draw as plain data (`Series`, `Bars`) and get back a Rich `Text`. `Chart` is the
-base widget of every chart tab: it renders a cached picture and rebuilds it only when its
-data or its size changed, so a redraw that nothing asked for costs nothing.
+plotext 6 keeps a single global figure, so every plotext call lives here, behind one lock:
+charts describe what to draw as plain data (`Series`, `Bars`) and get back a Rich `Text`.
+`Chart` is the base widget of every chart tab: it draws a new picture in a worker thread
+only when its data or its size changed, and repaints only the cells that differ from the
+picture on screen. The helpers `steady_end`, `steady_limits` and `thin_steps` keep axes
+and points in place between two redraws, so that few cells do.
 """
 
 from __future__ import annotations
