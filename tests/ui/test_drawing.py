@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 from conftest import DIVERGING, ready, tiny_preset, wait_for
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from tui.app import TrainlabApp
 from tui.widgets.plot import NICE, changed_spans, steady_end, steady_limits, step_ticks, thin_steps
-from tui.widgets.runs_table import COLUMNS, OPTIONAL, RunsTable, layout
+from tui.widgets.runs_table import COLUMNS, OPTIONAL, RunsTable, _fit, layout
 
 
 def test_steady_end_is_a_nice_number_at_or_above_the_value():
@@ -112,3 +113,25 @@ async def test_a_snapshot_repaints_rows_not_the_table(app: TrainlabApp):
                 break
         assert repainted and all(regions for regions in repainted)  # never the whole table
         assert all(region.height == 1 for regions in repainted for region in regions)
+
+
+def test_cells_are_measured_in_terminal_cells_not_characters():
+    for text in ("상태", "준비 완료", "diverged at step 12", "relu"):
+        for width in (3, 5, 8, 24):
+            for right in (False, True):
+                assert cell_len(_fit(text, width, right)) == width, (text, width)
+    assert _fit("상태", 6, right=True) == "  상태"
+    assert _fit("준비 완료", 5) == "준비…"
+
+
+async def test_korean_headers_line_up_with_their_columns():
+    app = TrainlabApp(tiny_preset(), lang="ko")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        table = screen.query_one(RunsTable)
+        await pilot.pause(0.05)
+        header, row = table.render_line(0), table.render_line(1)
+        assert header.cell_length == row.cell_length == table.scrollable_content_region.width
+        status_x, _ = table._columns()["col_status"]
+        assert header.crop(status_x).text.startswith(table.column_label("col_status"))
+        assert row.crop(status_x).text.startswith("준비")

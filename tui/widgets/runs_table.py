@@ -17,6 +17,7 @@ import math
 from pathlib import Path
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -64,10 +65,12 @@ def status_label(run: RunSnapshot, playing: bool, lang: str) -> str:
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis, or padded on its open side."""
-    if len(text) > width:
-        text = text[: width - 1] + "…" if width > 0 else ""
-    return text.rjust(width) if right else text.ljust(width)
+    """`text` in exactly `width` cells: cut with an ellipsis, or padded on its open side.
+    Cells, not characters: a Korean syllable takes two."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…" if width > 0 else ""
+    padding = " " * (width - cell_len(text))
+    return padding + text if right else text + padding
 
 
 def cells(run: RunSnapshot, playing: bool, lang: str, show_speed: bool = True) -> dict[str, str]:
@@ -192,7 +195,7 @@ class RunsTable(ScrollView, can_focus=True):
         grew = False
         for key in COLUMNS:
             texts = [self._cells[name].get(key, "") for name in self.names]
-            width = max([len(self.column_label(key)), *map(len, texts)])
+            width = max([cell_len(self.column_label(key)), *map(cell_len, texts)])
             if width > self._widths.get(key, 0):
                 self._widths[key] = width
                 grew = True
