@@ -137,3 +137,13 @@ def test_help_lists_every_option():
 def test_opening_a_bad_scenario_exits_2_without_starting_the_app(capsys):
     assert main(["no-such-preset"]) == 2
     assert "no such preset" in capsys.readouterr().err
+
+
+def test_opening_the_app_on_a_bad_csv_exits_2_naming_the_file_line_and_column(tmp_path, capsys):
+    data = tmp_path / "mine.csv"
+    data.write_text("a,b,label\n1,2,0\n3,x,1\n")
+    config = tmp_path / "mine.toml"
+    config.write_text(f'name = "mine"\nlayers = [8]\ndata = {{ name = "csv", path = "{data}" }}\n')
+    assert main([str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "mine.toml" in err and "mine.csv line 3, column 'b'" in err and "not a number" in err

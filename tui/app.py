@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from nn.data import Dataset
 from nn.presets import Preset, PresetError, load_preset
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
 from tui.screens.help import HelpScreen
@@ -83,13 +84,15 @@ class TrainlabApp(App):
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {TrainlabCommands}
 
-    def __init__(self, preset: Preset, lang: str = "en") -> None:
+    def __init__(self, preset: Preset, lang: str = "en", dataset: Dataset | None = None) -> None:
+        """`dataset`: the preset's data if the caller has loaded it already (else the main
+        screen loads it in the background)."""
         super().__init__()
         if lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
         self.preset = preset
         self.lang = lang
-        self.main_screen = MainScreen(preset, lang)
+        self.main_screen = MainScreen(preset, lang, dataset)
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run with Python's cycle collector held back until the first frame is drawn.

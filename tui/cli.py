@@ -77,16 +77,24 @@ def list_presets() -> int:
 
 
 def open_app(target: str, lang: str) -> int:
+    from nn.comparison import load_data
+    from nn.data import DataError
     from nn.presets import PresetError, load_scenario
 
     try:
         preset = load_scenario(target)
-    except PresetError as error:
-        print(f"trainlab: {error}", file=sys.stderr)
+        # The user's own files are read before the app opens, so that a bad one is
+        # reported here, as `trainlab run` does; shipped data cannot be bad, and loads in
+        # the background once the app shows.
+        data = preset.base.data
+        dataset = load_data(preset.base) if data.path or data.full else None
+    except (PresetError, DataError) as error:
+        where = "" if isinstance(error, PresetError) else f"{target}: "
+        print(f"trainlab: {where}{error}", file=sys.stderr)
         return 2
     from tui.app import TrainlabApp  # Textual loads only when the app opens
 
-    TrainlabApp(preset, lang=lang).run()
+    TrainlabApp(preset, lang=lang, dataset=dataset).run()
     return 0
 
 

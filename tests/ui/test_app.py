@@ -266,3 +266,13 @@ async def test_caption_follows_the_step(app: TrainlabApp) -> None:
         await wait_for(pilot, lambda: screen.step == 5)
         assert "Five steps in." in str(caption.render())
         assert main_screen(pilot) is screen
+
+
+async def test_the_boundary_tab_shows_the_data_loaded_in_the_background(app: TrainlabApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await wait_for(pilot, lambda: screen.dataset is not None)
+        await pilot.press("7")
+        chart = screen.query_one(ChartsPanel).chart("boundary")
+        await wait_for(pilot, lambda: "Decision regions" in chart.picture.plain)
+        assert "•" in chart.picture.plain  # the training points, on the regions

@@ -18,6 +18,7 @@ from textual.widgets import Footer, TabbedContent
 
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.data import DataError, Dataset
 from nn.optimizers import OPTIMIZER_NAMES
 from nn.presets import Preset
 from nn.snapshot import Snapshot
@@ -87,10 +88,11 @@ class MainScreen(Screen):
     BINDINGS = MAIN_BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, preset: Preset, lang: str = "en") -> None:
+    def __init__(self, preset: Preset, lang: str = "en", dataset: Dataset | None = None) -> None:
         super().__init__()
         self.preset = preset
         self.lang = lang
+        self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
         self.snapshot: Snapshot | None = None
         self.configs: dict[str, RunConfig] = {}  # as last reported, plus changes sent since
@@ -114,9 +116,26 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.trainer = Trainer(self.preset, self.post_message)
         self.run_worker(self.trainer.relay, name="trainer", thread=True, exit_on_error=True)
-        self.query_one(ChartsPanel).set_dataset(load_data(self.preset.base))
+        if self.dataset is not None:
+            self.query_one(ChartsPanel).set_dataset(self.dataset)
+        else:
+            self.run_worker(self._load_dataset, name="dataset", thread=True, exit_on_error=False)
         self.query_one(RunsTable).focus()
         self.relabel()
+
+    def _load_dataset(self) -> None:
+        """In a worker thread: the data's points for the boundary chart. Images take 0.2 s
+        to load, which the first frame should not wait for."""
+        try:
+            dataset = load_data(self.preset.base)
+        except DataError as error:  # the trainer reports it too, and stops: say it once
+            self.log.error(f"data set: {error}")
+            return
+        self.app.call_from_thread(self._show_dataset, dataset)
+
+    def _show_dataset(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.query_one(ChartsPanel).set_dataset(dataset)
 
     def on_unmount(self) -> None:
         self.stop_training()
