@@ -322,8 +322,9 @@ class Chart(Widget):
     A plotext figure takes tens of milliseconds to draw, so `draw` runs in a thread worker
     (one picture at a time per chart, and one plotext figure at a time in the process) and
     the event loop stays free for keys and the table. When a picture is ready, only the
-    parts of lines that differ from the picture on screen are repainted: over SSH, a chart
-    whose axes did not move costs the few cells where new points landed, not a screenful.
+    lines that differ from the picture on screen are repainted, each up to its last changed
+    cell (Textual writes a line from the widget's left edge): over SSH, a chart whose axes
+    did not move costs the few lines where new points landed, not a screenful.
 
     `builds` counts the pictures built, so tests and benchmarks can see that a hidden chart
     costs nothing and a visible one redraws only when told; `current` says the picture on

@@ -150,7 +150,7 @@ class RunsTable(ScrollView, can_focus=True):
         return len(self.names)
 
     def get_cell(self, run: str, column: str) -> str:
-        """The text shown in a cell (tests and the command palette read it)."""
+        """The text shown in a cell."""
         return self._cells[run][column]
 
     def column_label(self, column: str) -> str:
@@ -159,7 +159,7 @@ class RunsTable(ScrollView, can_focus=True):
     # -- keeping up with the trainer -------------------------------------------------------
 
     def show(self, snapshot: Snapshot, playing: bool) -> None:
-        """Bring the rows in line with the snapshot, repainting only cells that changed."""
+        """Bring the rows in line with the snapshot, repainting only rows that changed."""
         if snapshot.names != self.names:
             self._set_rows(snapshot)
         changed = set()
@@ -186,7 +186,6 @@ class RunsTable(ScrollView, can_focus=True):
     def set_lang(self, lang: str) -> None:
         self.lang = lang
         self._widths = {}
-        self._lines.clear()
         self.refresh()
 
     def _grow_widths(self) -> bool:
@@ -199,8 +198,6 @@ class RunsTable(ScrollView, can_focus=True):
             if width > self._widths.get(key, 0):
                 self._widths[key] = width
                 grew = True
-        if grew:
-            self._lines.clear()
         return grew
 
     @property
@@ -209,6 +206,7 @@ class RunsTable(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _columns(self) -> dict[str, tuple[int, int]]:
+        """(x, width) of each column shown; kept lines are dropped when these move."""
         key = (tuple(self._widths.values()), self._width)
         if key != self._layout_key:
             self._layout_key = key
@@ -237,6 +235,7 @@ class RunsTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._width
+        self._columns()  # first: a new layout (wider column, resize) drops the kept lines
         if y == 0:
             return self._header(width)
         row = y - 1 + self.scroll_offset.y
@@ -296,9 +295,6 @@ class RunsTable(ScrollView, can_focus=True):
             self.scroll_to(y=row, animate=False)
         elif row >= top + visible:
             self.scroll_to(y=row - visible + 1, animate=False)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._lines.clear()
 
     def on_focus(self) -> None:
         self._lines.clear()
