@@ -4,6 +4,7 @@
     python bench/ui.py --json           # one JSON object
     python bench/ui.py --repeats 1 --seconds 5     # quicker, noisier
     python bench/ui.py --preset PRESET_OR_FILE     # another scenario (default: five runs)
+    python bench/ui.py --chart boundary            # another chart tab in view (default: loss)
 
 Everything is measured on the real app in a real 120×40 pseudo-terminal (TERM=xterm-256color),
 with the loss chart visible, while the five runs of bench/presets/five-spiral.toml train.
@@ -63,7 +64,7 @@ FIRST_FRAME_MARK = b"start/pause"  # the footer's label for space: the main scre
 PROBE_INTERVAL = 0.02
 WARM_UP = 1.0  # seconds of training before the lag and steps/s window opens
 QUIT_TIMEOUT = 3.0
-CHART = "loss"  # the tab the app opens on: the one visible while measuring
+CHART = "loss"  # the tab the app opens on: the one visible while measuring (--chart)
 
 TARGETS: dict[str, tuple[str, float]] = {
     "lag_p95_ms": ("<=", 15),
@@ -95,6 +96,15 @@ class Session:
         return self.bytes_training / self.seconds_training if self.seconds_training else 0.0
 
 
+def chart_key(chart: str) -> bytes:
+    """The app's key for a chart tab (1 = loss, …), as a user would press it."""
+    from tui.widgets.charts_panel import CHART_NAMES
+
+    if chart not in CHART_NAMES:
+        raise SystemExit(f"--chart must be one of {', '.join(CHART_NAMES)}, got {chart!r}")
+    return str(CHART_NAMES.index(chart) + 1).encode()
+
+
 def terminal_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.pop("NO_COLOR", None)
@@ -102,7 +112,7 @@ def terminal_env() -> dict[str, str]:
     return env
 
 
-def run_in_pty(argv: list[str], seconds: float) -> Session:
+def run_in_pty(argv: list[str], seconds: float, keys: bytes = b" ") -> Session:
     """Launch `argv` on a 120×40 pty, press space once the main screen is drawn, count the
     bytes written over `seconds` of training, then quit ("q"; killed if it lingers)."""
     session = Session()
@@ -153,7 +163,7 @@ def run_in_pty(argv: list[str], seconds: float) -> Session:
                 session.bytes_training += len(chunk)
             elif phase == "launch" and FIRST_FRAME_MARK in seen:
                 session.first_frame_s = now - launched
-                os.write(master, b" ")
+                os.write(master, keys)
                 session.started_at = now
                 phase, deadline = "training", now + seconds
     finally:
@@ -294,7 +304,9 @@ def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
 # -- the bench -----------------------------------------------------------------------------
 
 
-def measure(target: str, repeats: int, seconds: float, headless_seconds: float) -> dict[str, Any]:
+def measure(
+    target: str, repeats: int, seconds: float, headless_seconds: float, chart: str = CHART
+) -> dict[str, Any]:
     samples: dict[str, list[float]] = {
         key: []
         for key in (
@@ -313,14 +325,15 @@ def measure(target: str, repeats: int, seconds: float, headless_seconds: float) 
     }
     killed = 0
     for _ in range(repeats):
-        plain = run_in_pty([str(TRAINLAB), target], seconds)
+        keys = b" " + chart_key(chart)  # start training, then show the chart measured
+        plain = run_in_pty([str(TRAINLAB), target], seconds, keys)
         samples["first_frame_s"].append(plain.first_frame_s)
         samples["bytes_per_s"].append(plain.bytes_per_s)
         samples["quit_s"].append(plain.quit_s)
         with tempfile.TemporaryDirectory() as tmp:
             out = str(Path(tmp) / "probe.json")
             argv = [sys.executable, str(Path(__file__).resolve()), "--probe-child", out, target]
-            probed = run_in_pty(argv, seconds + WARM_UP)
+            probed = run_in_pty(argv, seconds + WARM_UP, keys)
             probe = read_probe(out, probed)
         killed += plain.killed + probed.killed
         headless, headless_per_cpu = headless_steps_per_s(target, headless_seconds)
@@ -345,6 +358,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="training time per session")
     parser.add_argument("--headless-seconds", type=float, default=4.0, help="headless timing")
     parser.add_argument("--preset", default=DEFAULT_PRESET, help="preset name or file")
+    parser.add_argument("--chart", default=CHART, help="the chart tab shown (default: loss)")
     parser.add_argument("--probe-child", nargs=2, metavar=("OUT", "PRESET"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe_child:
@@ -362,11 +376,13 @@ def main() -> None:
         "preset": args.preset,
         "size": f"{COLUMNS}x{LINES}",
         "term": "xterm-256color",
-        "chart": CHART,
+        "chart": args.chart,
         "repeats": args.repeats,
         "seconds": args.seconds,
     }
-    results.update(measure(args.preset, args.repeats, args.seconds, args.headless_seconds))
+    results.update(
+        measure(args.preset, args.repeats, args.seconds, args.headless_seconds, args.chart)
+    )
     results["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["bench_s"] = round(time.monotonic() - started, 1)
     if args.json:
