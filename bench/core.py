@@ -2,11 +2,13 @@
 
     python bench/core.py            # a table
     python bench/core.py --json     # one JSON object
-    python bench/core.py --torch    # also PyTorch eager on the same shapes, if installed
+    python bench/core.py --no-torch # skip PyTorch (timed where it is installed)
     python bench/core.py --threads 2   # BLAS threads (default: 1, as the app uses)
 
 Each figure is the median of several timed blocks of updates, measured through the
-public Comparison API (what the app and the CLI use). Nothing here asserts a time.
+public Comparison API (what the app and the CLI use). Where PyTorch is installed (it is
+never a dependency), the same shapes run in PyTorch eager, block for block in turns with
+ours, and `<shape>_vs_torch` is our time over PyTorch's. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -78,17 +80,6 @@ def blas_info() -> dict[str, object]:
     return info
 
 
-def time_steps(comparison: Comparison, steps: int, repeats: int) -> float:
-    """Median milliseconds per update over `repeats` blocks of `steps` updates."""
-    comparison.step(steps)  # warm up: buffers allocated, caches filled
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        comparison.step(steps)
-        timings.append((time.perf_counter() - start) / steps * 1e3)
-    return statistics.median(timings)
-
-
 def endless(config: RunConfig) -> RunConfig:
     """The same run with a budget that a benchmark cannot exhaust."""
     return config.with_changes(steps=10**9)
@@ -138,32 +129,18 @@ def five_tiny() -> list[RunConfig]:
     return [tiny_config(name, name, lr) for name, lr in FIVE_OPTIMIZERS]
 
 
-def measure_numpy(repeats: int) -> dict[str, float]:
-    results: dict[str, float] = {}
-    mlp = Comparison([mlp_config()])
-    results["mlp_ms"] = time_steps(mlp, 100, repeats)
-    results["mlp_samples_per_s"] = 100 / results["mlp_ms"] * 1e3
-    results["tiny_ms"] = time_steps(Comparison([tiny_config()]), 2000, repeats)
-    results["bn_dropout_ms"] = time_steps(Comparison([bn_dropout_config()]), 30, repeats)
-    stacked = Comparison(five_tiny())
-    assert len(stacked.groups) == 1, "the five tiny nets should stack into one group"
-    singles = [Comparison([config]) for config in five_tiny()]
-
-    def sequential(steps: int) -> None:
-        for single in singles:
-            single.step(steps)
-
-    # Side by side in one loop, alternating, so machine noise hits both alike.
-    stacked_times, sequential_times = [], []
-    stacked.step(200)
-    sequential(200)
+def alternating(
+    blocks: dict[str, Callable[[], None]], steps: int, repeats: int
+) -> dict[str, float]:
+    """Median milliseconds per update of each block of `steps` updates. The blocks take
+    turns, so a slow spell of the machine hits them all alike and their ratio holds."""
+    for block in blocks.values():
+        block()  # warm up: buffers allocated, caches filled
+    times: dict[str, list[float]] = {name: [] for name in blocks}
     for _ in range(repeats):
-        stacked_times.append(_timed(lambda: stacked.step(1000)) / 1000)
-        sequential_times.append(_timed(lambda: sequential(1000)) / 1000)
-    results["stacked5_ms"] = statistics.median(stacked_times)
-    results["sequential5_ms"] = statistics.median(sequential_times)
-    results["stacked5_ratio"] = results["stacked5_ms"] / results["sequential5_ms"]
-    return results
+        for name, block in blocks.items():
+            times[name].append(_timed(block) / steps)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _timed(work: Callable[[], None]) -> float:
@@ -172,31 +149,80 @@ def _timed(work: Callable[[], None]) -> float:
     return (time.perf_counter() - start) * 1e3
 
 
-def measure_torch(repeats: int) -> dict[str, float] | None:
-    """PyTorch eager on the same shapes (torch is never a dependency; skipped if absent)."""
+# name: (config, updates per timed block, layer sizes, batch norm, dropout) for PyTorch
+SHAPES: dict[str, tuple[Callable[[], RunConfig], int, list[int], bool, float]] = {
+    "mlp": (mlp_config, 100, [784, 100, 100, 100, 100, 10], False, 0.0),
+    "tiny": (tiny_config, 2000, [2, 8, 8, 2], False, 0.0),
+    "bn_dropout": (bn_dropout_config, 30, [784] + [256] * 5 + [10], True, 0.2),
+}
+
+
+# Makes a PyTorch block: (layer sizes, batch, batch norm, dropout, updates) -> block
+TorchSteps = Callable[[list[int], int, bool, float, int], Callable[[], None]]
+
+
+def measure(repeats: int, torch_steps: TorchSteps | None) -> dict[str, object]:
+    """Every figure; with PyTorch, each shape timed in turns with PyTorch's, and the ratio."""
+    results: dict[str, object] = {}
+    for name, (config, steps, sizes, batch_norm, dropout) in SHAPES.items():
+        comparison = Comparison([config()])
+        blocks = {f"{name}_ms": lambda c=comparison, n=steps: c.step(n)}
+        if torch_steps is not None:
+            batch = config().batch_size
+            blocks[f"torch_{name}_ms"] = torch_steps(sizes, batch, batch_norm, dropout, steps)
+        results.update(alternating(blocks, steps, repeats))
+        if torch_steps is not None:
+            results[f"{name}_vs_torch"] = results[f"{name}_ms"] / results[f"torch_{name}_ms"]
+        if name == "mlp":
+            results["mlp_samples_per_s"] = 100 / results["mlp_ms"] * 1e3
+
+    stacked = Comparison(five_tiny())
+    assert len(stacked.groups) == 1, "the five tiny nets should stack into one group"
+    singles = [Comparison([config]) for config in five_tiny()]
+
+    def sequential() -> None:
+        for single in singles:
+            single.step(1000)
+
+    side_by_side = alternating(
+        {"stacked5_ms": lambda: stacked.step(1000), "sequential5_ms": sequential}, 1000, repeats
+    )
+    results.update(side_by_side)
+    results["stacked5_ratio"] = side_by_side["stacked5_ms"] / side_by_side["sequential5_ms"]
+    return results
+
+
+def torch_steps(threads: int) -> TorchSteps | None:
+    """A maker of PyTorch eager training blocks for a shape, or None without PyTorch
+    (it is never a dependency). Adam is PyTorch's fastest: fused where it runs on the CPU."""
     try:
         import torch
     except ImportError:
         return None
     torch.manual_seed(0)
+    torch.set_num_threads(threads)
 
-    def net(sizes: list[int], bn: bool = False, dropout: float = 0.0) -> torch.nn.Module:
+    def make(
+        sizes: list[int], batch: int, batch_norm: bool, dropout: float, steps: int
+    ) -> Callable[[], None]:
         layers: list[torch.nn.Module] = []
         for n_in, n_out in zip(sizes[:-2], sizes[1:-1], strict=True):
             layers.append(torch.nn.Linear(n_in, n_out))
-            if bn:
+            if batch_norm:
                 layers.append(torch.nn.BatchNorm1d(n_out))
             layers.append(torch.nn.ReLU())
             if dropout:
                 layers.append(torch.nn.Dropout(dropout))
         layers.append(torch.nn.Linear(sizes[-2], sizes[-1]))
-        return torch.nn.Sequential(*layers)
-
-    def per_step(model: torch.nn.Module, batch: int, n_in: int, steps: int) -> float:
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, foreach=True)
-        x = torch.randn(batch, n_in)
-        y = torch.randint(0, 10 if n_in > 2 else 2, (batch,))
+        model = torch.nn.Sequential(*layers)
+        x = torch.randn(batch, sizes[0])
+        y = torch.randint(0, sizes[-1], (batch,))
         loss_fn = torch.nn.CrossEntropyLoss()
+        try:
+            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True)
+            optimizer.step()  # no gradients yet: only checks that fused Adam runs here
+        except (RuntimeError, TypeError):
+            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, foreach=True)
 
         def block() -> None:
             for _ in range(steps):
@@ -204,21 +230,24 @@ def measure_torch(repeats: int) -> dict[str, float] | None:
                 loss_fn(model(x), y).backward()
                 optimizer.step()
 
-        block()
-        return statistics.median(_timed(block) / steps for _ in range(repeats))
+        return block
 
-    return {
-        "torch_mlp_ms": per_step(net([784, 100, 100, 100, 100, 10]), 100, 784, 100),
-        "torch_tiny_ms": per_step(net([2, 8, 8, 2]), 32, 2, 1000),
-        "torch_bn_dropout_ms": per_step(net([784] + [256] * 5 + [10], True, 0.2), 128, 784, 30),
-    }
+    return make
+
+
+def _torch_version() -> str:
+    import torch
+
+    return f"{torch.__version__} ({torch.get_num_threads()} threads)"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--repeats", type=int, default=7, help="timed blocks per figure")
-    parser.add_argument("--torch", action="store_true", help="also time PyTorch eager")
+    parser.add_argument(
+        "--no-torch", action="store_true", help="skip PyTorch even where it is installed"
+    )
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     args = parser.parse_args()
 
@@ -228,9 +257,9 @@ def main() -> None:
         "cpus": os.cpu_count(),
         **blas_info(),
     }
-    results.update(measure_numpy(args.repeats))
-    if args.torch:
-        results.update(measure_torch(args.repeats) or {"torch": "not installed"})
+    maker = None if args.no_torch else torch_steps(args.threads)
+    results["torch"] = _torch_version() if maker else "not timed"
+    results.update(measure(args.repeats, maker))
     if args.json:
         print(json.dumps(results))
         return
