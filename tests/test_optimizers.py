@@ -248,15 +248,19 @@ def test_update_is_in_place_and_leaves_the_gradient_alone(name: str) -> None:
 # --- claims 1.5 and 1.6: how the step size evolves -------------------------------------
 
 
-def test_adagrad_steps_die_out_with_a_constant_gradient() -> None:
-    """Claim 1.5: h only grows, so lr / √h shrinks like lr / √t."""
-    optimizer = AdaGrad(lr=0.01)
-    params, grads = np.zeros(2), np.array([1.0, 0.1])
+def effective_steps(optimizer: Optimizer, grads: np.ndarray, updates: int = 1000) -> np.ndarray:
+    """The optimizer's per-parameter step size after each of `updates` constant gradients."""
+    params = np.zeros_like(grads)
     steps = []
-    for _ in range(1000):
+    for _ in range(updates):
         optimizer.step(params, grads)
         steps.append(optimizer.effective_step().copy())
-    steps = np.array(steps)
+    return np.array(steps)
+
+
+def test_adagrad_steps_die_out_with_a_constant_gradient() -> None:
+    """Claim 1.5: h only grows, so lr / √h shrinks like lr / √t."""
+    steps = effective_steps(AdaGrad(lr=0.01), np.array([1.0, 0.1]))
     assert np.all(np.diff(steps, axis=0) < 0)  # every step smaller than the one before
     # after t steps h = t·g², so the step is lr / (√t·|g|): 1000 steps → about 1/31.6
     np.testing.assert_allclose(steps[-1], 0.01 / (sqrt(1000) * np.array([1.0, 0.1])), rtol=1e-5)
@@ -265,13 +269,7 @@ def test_adagrad_steps_die_out_with_a_constant_gradient() -> None:
 
 def test_rmsprop_steps_stay_alive_with_a_constant_gradient() -> None:
     """Claim 1.6: the moving average settles at g², so the step settles at lr / |g|."""
-    optimizer = RMSProp(lr=0.01)
-    params, grads = np.zeros(2), np.array([1.0, 0.1])
-    steps = []
-    for _ in range(1000):
-        optimizer.step(params, grads)
-        steps.append(optimizer.effective_step().copy())
-    steps = np.array(steps)
+    steps = effective_steps(RMSProp(lr=0.01), np.array([1.0, 0.1]))
     floor = 0.01 / np.array([1.0, 0.1]) * (1 - 1e-6)  # lr / |g|, less a hair for ε
     assert np.all(steps >= floor)  # never below lr / |g|, at any step
     np.testing.assert_allclose(steps[-1], 0.01 / np.array([1.0, 0.1]), rtol=1e-4)
