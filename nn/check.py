@@ -12,7 +12,16 @@ import sys
 from typing import TextIO
 
 from nn.claims import ClaimResult
-from nn.presets import Preset, PresetError, PresetResult, load_preset, preset_names, run_preset
+from nn.data import DataError
+from nn.presets import (
+    Preset,
+    PresetError,
+    PresetResult,
+    load_preset,
+    located,
+    preset_names,
+    run_preset,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_PRESET = 0, 1, 2
 
@@ -30,7 +39,11 @@ def check_command(
         return EXIT_BAD_PRESET
     results = []
     for preset in presets:
-        result = run_preset(preset)
+        try:
+            result = run_preset(preset)
+        except DataError as error:  # e.g. a preset's own CSV that is missing or malformed
+            print(f"trainlab check: {located(error, preset.path)}", file=err)
+            return EXIT_BAD_PRESET
         results.append(result)
         if not as_json:
             _print_preset(result, out)
@@ -45,10 +58,11 @@ def check_command(
 def _print_preset(result: PresetResult, out: TextIO) -> None:
     preset = result.preset
     out.write(f"{preset.name} — {preset.title} ({result.seconds:.1f} s)\n")
-    for claim in result.claims:
-        out.write(f"  {_verdict(claim)}  {claim.id:<4} {claim.text}\n")
-        for label, value in claim.measured.items():
+    for claim, checked in zip(preset.claims, result.claims, strict=True):
+        out.write(f"  {_verdict(checked)}  {checked.id:<4} {checked.text}\n")
+        for label, value in checked.measured.items():
             out.write(f"              {label} = {value:.4g}\n")
+        out.write(f"              needs {claim.describe()}\n")
     out.flush()
 
 

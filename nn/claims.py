@@ -49,6 +49,10 @@ LAYER_METRICS = (
     "update_ratio",
     "effective_step",
 )
+# Measured on the probe batch's hidden activations: no value for the output layer.
+HIDDEN_LAYER_METRICS = ("activation_std", "activation_mean", "saturated", "dead")
+# Measured only for runs with these activations (None, so NaN, for the others).
+ACTIVATION_SPECIFIC = {"saturated": ("sigmoid", "tanh"), "dead": ("relu", "leaky_relu")}
 RUN_METRICS = ("diverged",)  # 1 when the run diverged, else 0 (at the end)
 NOISE_METRICS = ("gradient_noise",)  # cosine of mini-batch and full gradient, per batch size
 PATH_METRICS = ("sign_changes", "distance_to_minimum", "path_length", "path_diverged")

@@ -17,7 +17,7 @@ from typing import TextIO
 from nn.comparison import Comparison
 from nn.config import ConfigError
 from nn.data import DataError
-from nn.presets import Preset, PresetError, load_scenario
+from nn.presets import Preset, PresetError, load_scenario, located
 from nn.snapshot import RunSnapshot, Snapshot
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -161,8 +161,7 @@ def run_command(
         preset = load_scenario(target)
         snapshot, seconds = train(preset, steps, epochs, out)
     except (PresetError, ConfigError, DataError) as error:
-        where = "" if str(error).startswith(target) else f"{target}: "
-        err.write(f"trainlab run: {where}{error}\n")
+        err.write(f"trainlab run: {located(error, target)}\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         err.write("\ntrainlab run: interrupted\n")

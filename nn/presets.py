@@ -18,9 +18,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nn.claims import Claim, ClaimError, ClaimResult, parse_claim
+from nn.claims import (
+    ACTIVATION_SPECIFIC,
+    HIDDEN_LAYER_METRICS,
+    Claim,
+    ClaimError,
+    ClaimResult,
+    Measure,
+    parse_claim,
+)
 from nn.comparison import Comparison
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.optimizers import OPTIMIZERS
 from nn.snapshot import Snapshot
 
 PRESET_KEYS = (
@@ -132,6 +141,12 @@ def _lecture_order(preset: Preset) -> tuple:
 
 def _id_key(claim_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", claim_id)) or (0,)
+
+
+def located(error: Exception, where: str) -> str:
+    """The error's message, led by the file it concerns unless it already names it."""
+    message = str(error)
+    return message if not where or message.startswith(where) else f"{where}: {message}"
 
 
 def load_preset(name_or_path: str | Path) -> Preset:
@@ -267,7 +282,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
         for i, event in enumerate(_array_of_tables(raw.get("timeline", []), "timeline"))
     )
     claims = tuple(
-        _parse_claim(claim, f"claims[{i}]", name, configs)
+        _parse_claim(claim, f"claims[{i}]", name, configs, timeline)
         for i, claim in enumerate(_array_of_tables(raw.get("claims", []), "claims"))
     )
     return Preset(
@@ -361,22 +376,81 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
 
 
 def _parse_claim(
-    raw: dict[str, Any], where: str, preset: str, configs: dict[str, RunConfig]
+    raw: dict[str, Any],
+    where: str,
+    preset: str,
+    configs: dict[str, RunConfig],
+    timeline: tuple[TimelineEvent, ...] = (),
 ) -> Claim:
     claim = parse_claim(raw, where, preset)
-    for side, measure in zip(("left", "right") * len(claim.checks), claim.measures, strict=False):
-        if measure.run is None:
-            continue
-        _check_run(measure.run, f"{where}.{side}.run", configs)
-        layer = measure.layer
-        if isinstance(layer, int):
-            n_dense = len(configs[measure.run].layers) + 1
-            if layer > n_dense:
-                raise ConfigError(
-                    f"{where}.{side}.layer",
-                    f"run {measure.run!r} has {n_dense} layers (counting the output); got {layer}",
-                )
+    for left, right in claim.checks:
+        for side, measure in (("left", left), ("right", right)):
+            if isinstance(measure, Measure) and measure.run is not None:
+                _check_measure(measure, f"{where}.{side}", configs, timeline)
     return claim
+
+
+def _check_measure(
+    measure: Measure, where: str, configs: dict[str, RunConfig], timeline: tuple[TimelineEvent, ...]
+) -> None:
+    """Refuse a measure the run cannot give: it would read as NaN, and NaN fails every
+    comparison, so the claim would fail for a reason no student could see."""
+    _check_run(measure.run, f"{where}.run", configs)
+    config = configs[measure.run]
+    n_dense = len(config.layers) + 1
+    if isinstance(measure.layer, int):
+        if measure.layer > n_dense:
+            raise ConfigError(
+                f"{where}.layer",
+                f"run {measure.run!r} has {n_dense} layers (counting the output); "
+                f"got {measure.layer}",
+            )
+        if measure.metric in HIDDEN_LAYER_METRICS and measure.layer == n_dense:
+            raise ConfigError(
+                f"{where}.layer",
+                f"{measure.metric} is measured on hidden layers ({_hidden(n_dense - 1)}); "
+                f"layer {n_dense} is the output",
+            )
+    if measure.metric in ACTIVATION_SPECIFIC and config.activation not in (
+        wanted := ACTIVATION_SPECIFIC[measure.metric]
+    ):
+        raise ConfigError(
+            f"{where}.metric",
+            f"{measure.metric} is measured for {' and '.join(wanted)} units; "
+            f"run {measure.run!r} uses {config.activation}",
+        )
+    if measure.metric == "effective_step" and not _ever_adaptive(measure.run, config, timeline):
+        raise ConfigError(
+            f"{where}.metric",
+            f"effective_step needs a per-parameter step size (adagrad, rmsprop or adam); "
+            f"run {measure.run!r} uses {config.optimizer.name}",
+        )
+    last_step = None if config.epochs else config.steps
+    if measure.at_step is not None and last_step is not None and measure.at_step > last_step:
+        raise ConfigError(
+            f"{where}.at_step",
+            f"run {measure.run!r} trains for {last_step} steps; got step {measure.at_step}",
+        )
+    if measure.at_epoch is not None and config.epochs and measure.at_epoch > config.epochs:
+        raise ConfigError(
+            f"{where}.at_epoch",
+            f"run {measure.run!r} trains for {config.epochs:g} epochs; "
+            f"got epoch {measure.at_epoch:g}",
+        )
+
+
+def _hidden(count: int) -> str:
+    return "layer 1" if count == 1 else f"layers 1 to {count}"
+
+
+def _ever_adaptive(run: str, config: RunConfig, timeline: tuple[TimelineEvent, ...]) -> bool:
+    """Whether the run uses an adaptive optimizer, from the start or after a timeline change."""
+    names = [config.optimizer.name]
+    for event in timeline:
+        change = event.changes.get("optimizer")
+        if event.run in (None, run) and change is not None:
+            names.append(change.get("name") if isinstance(change, dict) else change)
+    return any(OPTIMIZERS[name].adaptive for name in names if name in OPTIMIZERS)
 
 
 # -- playing headless --------------------------------------------------------------------

@@ -118,6 +118,18 @@ def test_timeline_changes_apply_at_their_step_and_captions_come_in_order(tmp_pat
             ["mine.toml", "claims[0].text_ko", "must be text"],
         ),
         (('id = "1.1"', 'id = "1.1"\ntext_kr = "주장"'), ["claims[0].text_kr", "unknown"]),
+        # Measures a run cannot give (they would read as NaN and fail, unexplained):
+        (('metric = "train_loss" }', 'metric = "train_loss", at_step = 99 }'), ["20 steps"]),
+        (
+            ('metric = "train_loss" }', 'metric = "activation_std", layer = 2 }'),
+            ["claims[0].left.layer", "hidden layers (layer 1)", "output"],
+        ),
+        (('metric = "train_loss" }', 'metric = "dead" }'), ["left.metric", "relu", "tanh"]),
+        (('metric = "train_loss" }', 'metric = "effective_step" }'), ["adam", "uses sgd"]),
+        (  # a list of runs on the left, a number on the right: the left is to blame
+            ('left = { run = "b"', 'left = { run = ["a", "z"]'),
+            ["claims[0].left.run", "'z'"],
+        ),
     ],
 )
 def test_malformed_presets_name_file_and_key(tmp_path, edit, words):
@@ -141,11 +153,21 @@ def test_check_exits_2_with_the_message_on_stderr_for_a_bad_preset(tmp_path):
     assert "mine.toml" in err.getvalue() and "timeline[1].run" in err.getvalue()
 
 
-def test_check_exits_1_when_a_claim_fails(tmp_path):
+def test_check_exits_1_when_a_claim_fails_and_shows_what_was_needed(tmp_path):
     path = write(tmp_path, SMALL.replace('op = ">="', 'op = "<"'))
     out = io.StringIO()
     assert check_command([str(path)], False, out=out) == 1
     assert "FAIL  1.1" in out.getvalue()
+    assert "needs left < 0" in out.getvalue()
+
+
+def test_check_exits_2_for_a_preset_whose_data_file_is_missing(tmp_path):
+    path = write(
+        tmp_path, SMALL.replace('name = "spiral", samples = 90', 'name = "csv", path = "gone.csv"')
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert check_command([str(path)], False, out=out, err=err) == 2
+    assert "mine.toml" in err.getvalue() and "gone.csv: file not found" in err.getvalue()
 
 
 def test_check_passes_every_shipped_preset_as_json():
