@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from nn.comparison import Comparison
 from nn.config import ConfigError
 from nn.data import DataError
 from nn.presets import Preset, PresetError, load_scenario, located
-from nn.snapshot import RunSnapshot, Snapshot
+from nn.snapshot import DIVERGED, RunSnapshot, Snapshot
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
@@ -93,34 +94,49 @@ def train(
 
 
 def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
+    """A run's line of the report. Losses are the data loss; an L1/L2 penalty is apart.
+    A diverged run has no loss and no rate (it stopped early): None, null in JSON."""
+    trained = run.status != DIVERGED and training_seconds > 0
     return {
         "name": run.name,
         "differs": run.differences,
         "step": run.step,
         "epoch": round(run.epoch, 3),
-        "train_loss": run.train_loss,
-        "train_accuracy": run.train_accuracy,
-        "test_loss": run.test_loss,
-        "test_accuracy": run.test_accuracy,
+        "train_loss": _finite(run.train_loss),
+        "train_accuracy": _finite(run.train_accuracy),
+        "test_loss": _finite(run.test_loss),
+        "test_accuracy": _finite(run.test_accuracy),
+        "penalty": _finite(run.penalty),
         "status": run.status_text,
-        "steps_per_second": run.step / training_seconds if training_seconds > 0 else 0.0,
+        "steps_per_second": run.step / training_seconds if trained else None,
     }
 
 
+def _finite(value: float) -> float | None:
+    """JSON has no NaN or infinity: a strict reader (a browser's JSON.parse) rejects them."""
+    return value if math.isfinite(value) else None
+
+
+def _cell(value: object, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
 def print_table(rows: list[dict[str, object]], out: TextIO) -> None:
+    with_penalty = any(row["penalty"] for row in rows)  # a column only where L1/L2 is on
     headers = ("run", "differs", "steps", "train loss", "train acc", "test loss", "test acc")
-    headers += ("status", "steps/s")
+    headers += ("penalty",) * with_penalty + ("status", "steps/s")
     lines = [
         (
             str(row["name"]),
             str(row["differs"]),
             str(row["step"]),
-            f"{row['train_loss']:.4f}",
-            f"{row['train_accuracy']:.1%}",
-            f"{row['test_loss']:.4f}",
-            f"{row['test_accuracy']:.1%}",
+            _cell(row["train_loss"], ".4f"),
+            _cell(row["train_accuracy"], ".1%"),
+            _cell(row["test_loss"], ".4f"),
+            _cell(row["test_accuracy"], ".1%"),
+            *((_cell(row["penalty"], ".4f"),) if with_penalty else ()),
             str(row["status"]),
-            f"{row['steps_per_second']:.0f}",
+            _cell(row["steps_per_second"], ".0f"),
         )
         for row in rows
     ]
@@ -174,7 +190,8 @@ def run_command(
     try:
         if json_path:
             document = {"target": target, "training_seconds": seconds, "runs": rows}
-            Path(json_path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+            text = json.dumps(document, indent=2, allow_nan=False)
+            Path(json_path).write_text(text + "\n", encoding="utf-8")
         if csv_path:
             write_csv(snapshot, Path(csv_path))
     except OSError as error:

@@ -376,10 +376,15 @@ class SoftmaxCrossEntropy:
             self.flat_labels = self.row_starts + labels  # score(y) in the flattened scores
         # Fast path: softmax of the raw scores. Only if that over- or underflows (the loss
         # comes out non-finite) is it redone with each row's maximum subtracted first,
-        # which cannot overflow. Both give the same probabilities.
+        # which cannot overflow. Both give the same probabilities; only the runs that need
+        # it are shifted, so the others keep the very bits they would have alone.
         loss = self._softmax_loss(scores)
         if not all_finite(loss):
-            loss = self._softmax_loss(scores - scores.max(axis=-1, keepdims=True))
+            shifted = scores - scores.max(axis=-1, keepdims=True)
+            if loss.ndim:  # a stack of runs: (K,) losses
+                healthy = np.isfinite(loss)
+                shifted[healthy] = scores[healthy]
+            loss = self._softmax_loss(shifted)
         return loss
 
     def _softmax_loss(self, shifted: np.ndarray) -> np.ndarray:

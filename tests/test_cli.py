@@ -57,6 +57,38 @@ def test_run_writes_json_and_csv(config_file, tmp_path, capsys):
     assert [int(r["step"]) for r in rows] == sorted(int(r["step"]) for r in rows)
 
 
+def test_a_diverged_run_is_reported_in_strict_json_and_a_dash_in_the_table(tmp_path, capsys):
+    preset = tmp_path / "wild.toml"
+    preset.write_text(
+        'title = "Wild"\n[base]\nname = "calm"\nlayers = [8]\nl2 = 0.01\nsteps = 30\n'
+        '[base.data]\nname = "moons"\nsamples = 200\n'
+        '[variants.wild]\nactivation = "linear"\noptimizer = "sgd"\nlr = 1e6\nl2 = 0.0\n',
+        encoding="utf-8",
+    )
+    json_path = tmp_path / "out.json"
+    assert main(["run", str(preset), "--json", str(json_path)]) == 0
+
+    def no_nan(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    runs = {r["name"]: r for r in json.loads(json_path.read_text(), parse_constant=no_nan)["runs"]}
+    assert runs["wild"]["status"].startswith("diverged at step")
+    assert runs["wild"]["train_loss"] is None and runs["wild"]["steps_per_second"] is None
+    assert runs["calm"]["penalty"] > 0 and runs["calm"]["steps_per_second"] > 0
+    table = capsys.readouterr().out
+    assert "penalty" in table.splitlines()[-3]  # the header: L1/L2 is on for a run
+    wild_row = table.splitlines()[-1]
+    assert wild_row.startswith("wild ") and wild_row.rstrip().endswith("—")
+
+
+def test_run_on_a_terminal_draws_a_bar_with_an_eta(config_file, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    main(["run", str(config_file)])
+    out = capsys.readouterr().out
+    last_frame = out.split("\n")[0].split("\r")[-1]  # the bar rewrites one line
+    assert last_frame.startswith("█" * 30 + " 100%  step 60/60  ETA ")
+
+
 def test_run_without_a_terminal_prints_plain_progress_lines(config_file, capsys):
     main(["run", str(config_file)])
     out = capsys.readouterr().out

@@ -137,6 +137,18 @@ def test_a_diverging_run_is_stopped_and_marked_while_the_others_train_on(spiral)
         assert np.isfinite([run.train_loss, run.test_loss]).all()
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_a_diverged_run_leaves_the_runs_stacked_with_it_bit_identical(spiral, dtype):
+    """Its NaN scores must not send the healthy runs down another arithmetic path."""
+    calm = config("calm", dtype=dtype)
+    alone = Comparison([calm], spiral)
+    stacked = Comparison([calm, config("wild", lr=1e6, activation="linear", dtype=dtype)], spiral)
+    alone.step(60)
+    stacked.step(60)
+    assert stacked.snapshot().run("wild").status == "diverged"
+    np.testing.assert_array_equal(flat_parameters(stacked, "calm"), flat_parameters(alone, "calm"))
+
+
 def test_the_diverged_step_is_the_first_with_a_non_finite_loss(spiral):
     comparison = Comparison([config("wild", lr=1e4, activation="linear")], spiral)
     first_bad = None
