@@ -150,6 +150,18 @@ def test_presets_lists_every_shipped_preset(capsys):
         assert name in out
 
 
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`trainlab presets | head -1`: the pipe closes before the listing is written."""
+    command = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+    process = subprocess.Popen(
+        [*command, "presets"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    process.stdout.close()  # long before Python has started and printed anything
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
 def test_help_lists_every_option():
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--help"], capture_output=True, text=True, check=True
