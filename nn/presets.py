@@ -36,6 +36,7 @@ PRESET_KEYS = (
     "title",
     "title_ko",
     "section",
+    "section_ko",
     "summary",
     "summary_ko",
     "snapshot_every",
@@ -44,7 +45,7 @@ PRESET_KEYS = (
     "timeline",
     "claims",
 )
-TEXT_KEYS = ("title", "title_ko", "section", "summary", "summary_ko")
+TEXT_KEYS = ("title", "title_ko", "section", "section_ko", "summary", "summary_ko")
 EVENT_KEYS = ("step", "run", "change", "caption", "caption_ko")
 
 
@@ -78,6 +79,7 @@ class Preset:
     title: str
     title_ko: str
     section: str  # the LECTURE.md section, e.g. "2. Vanishing gradients"
+    section_ko: str  # and in Korean, e.g. "2. 기울기 소실"
     summary: str
     summary_ko: str
     base: RunConfig
@@ -111,6 +113,9 @@ class Preset:
     def summary_in(self, lang: str = "en") -> str:
         return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
 
+    def section_in(self, lang: str = "en") -> str:
+        return self.section_ko if lang == "ko" and self.section_ko else self.section
+
 
 # -- finding and loading -----------------------------------------------------------------
 
@@ -126,7 +131,22 @@ def _shipped() -> dict[str, Any]:
 
 def shipped_presets() -> list[Preset]:
     """The shipped presets in lecture order: default first, then by their first claim id."""
-    return sorted((load_preset(name) for name in _shipped()), key=_lecture_order)
+    presets, problems = load_shipped()
+    if problems:
+        raise problems[0]
+    return presets
+
+
+def load_shipped() -> tuple[list[Preset], list[PresetError]]:
+    """Every shipped preset that loads, in lecture order, and the errors of those that
+    don't: one broken file (say, edited in a checkout) must not hide the others."""
+    presets, problems = [], []
+    for name in _shipped():
+        try:
+            presets.append(load_preset(name))
+        except PresetError as error:
+            problems.append(error)
+    return sorted(presets, key=_lecture_order), problems
 
 
 def preset_names() -> list[str]:
@@ -176,6 +196,7 @@ def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
         title=name,
         title_ko=name,
         section="",
+        section_ko="",
         summary=f"one run from {where or name}",
         summary_ko=f"{where or name}의 실행 하나",
         base=config,

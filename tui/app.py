@@ -19,7 +19,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from nn.data import Dataset
-from nn.presets import Preset, PresetError, load_preset
+from nn.presets import Preset, PresetError, load_scenario
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import LABEL_KEYS, MAIN_BINDINGS, MainScreen
@@ -144,14 +144,15 @@ class TrainlabApp(App):
     def action_pick_preset(self) -> None:
         self.push_screen(PresetPicker(self.lang, self.preset.name), self._open_preset)
 
-    def _open_preset(self, name: str | None) -> None:
-        """The picker's answer: play that scenario instead of this one (None: keep this)."""
-        if name is None:
+    def _open_preset(self, target: str | None) -> None:
+        """The picker's answer, a preset's name or a file's path: play that scenario
+        instead of this one (None: keep this)."""
+        if target is None:
             return
         try:
-            preset = load_preset(name)
-        except PresetError as error:  # shipped presets are checked by the tests; still
-            self.notify(str(error), severity="error")
+            preset = load_scenario(target)
+        except PresetError as error:  # changed on disk since the picker read it
+            self.notify(str(error), severity="error", timeout=15)
             return
         self.open_preset(preset)
 

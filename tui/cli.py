@@ -68,12 +68,15 @@ def check_parser() -> argparse.ArgumentParser:
 
 
 def list_presets() -> int:
-    from nn.presets import load_preset, preset_names
+    """The shipped presets, a line each; one that does not load is named on stderr (exit 2)."""
+    from nn.presets import load_shipped
 
-    for name in preset_names():
-        preset = load_preset(name)
-        print(f"{name:<20} {preset.section:<28} {preset.summary}")
-    return 0
+    presets, problems = load_shipped()
+    for preset in presets:
+        print(f"{preset.name:<20} {preset.section:<28} {preset.summary}")
+    for problem in problems:
+        print(f"trainlab presets: {problem}", file=sys.stderr)
+    return 2 if problems else 0
 
 
 def open_app(target: str, lang: str) -> int:

@@ -99,8 +99,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "프리셋 열기: 강의를 시나리오별로",
     ),
     "picker_hint": (
-        "↑↓ choose · Enter open (the current runs stop) · Esc cancel",
-        "↑↓ 선택 · Enter 열기 (지금 실행은 멈춤) · Esc 취소",
+        "↑↓ choose · Enter open (the current runs stop) · Tab a file of your own · Esc cancel",
+        "↑↓ 선택 · Enter 열기 (지금 실행은 멈춤) · Tab 내 파일 · Esc 취소",
+    ),
+    "picker_file": (
+        "or a preset or config file of your own: its path, then Enter",
+        "또는 내 프리셋·설정 파일: 경로를 쓰고 Enter",
     ),
     "current": ("current", "현재"),
     "claims": ("Claims", "주장 확인"),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import charts_drawn, main_screen, ready, wait_for
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from nn.presets import Preset, load_preset, parse_preset, preset_names, run_preset
 from tui.app import TrainlabApp
@@ -262,7 +262,63 @@ async def test_the_picker_speaks_korean() -> None:
         options = picker(pilot).query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         for name, prompt in zip(preset_names(), prompts, strict=True):
-            assert load_preset(name).title_ko in prompt
+            preset = load_preset(name)
+            assert preset.title_ko in prompt and preset.section_ko in prompt
+            assert preset.section_ko and preset.section not in prompt
+
+
+def notices(app: TrainlabApp) -> list[str]:
+    return [str(notification.message) for notification in app._notifications]
+
+
+async def test_a_broken_shipped_preset_is_reported_and_the_others_still_listed(
+    tmp_path, monkeypatch
+) -> None:
+    import nn.presets
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text(PLAY.replace("steps = 150", "steps = -1"), encoding="utf-8")
+    names = preset_names()
+    shipped = nn.presets._shipped()
+    monkeypatch.setattr(nn.presets, "_shipped", lambda: shipped | {"broken": broken})
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("P")
+        options = picker(pilot).query_one(OptionList)
+        listed = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert listed == names
+        await wait_for(pilot, lambda: any("broken.toml" in text for text in notices(app)))
+        (notice,) = [text for text in notices(app) if "broken.toml" in text]
+        assert "base.steps" in notice
+        await pilot.press("escape")
+        await pilot.pause(0.05)
+        assert app.screen is screen and app.is_running
+
+
+async def test_a_file_of_ones_own_opens_from_the_picker_and_a_bad_one_is_explained(
+    tmp_path,
+) -> None:
+    bad, good = tmp_path / "bad.toml", tmp_path / "good.toml"
+    bad.write_text(PLAY.replace('run = "tanh"', 'run = "nobody"'), encoding="utf-8")
+    good.write_text(PLAY.replace('title = "Playback test"', 'title = "Mine"'), encoding="utf-8")
+    app = TrainlabApp(play_preset())
+    async with app.run_test(size=(120, 40)) as pilot:
+        old = await ready(pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PresetPicker))
+        await pilot.press("tab")
+        field = picker(pilot).query_one("#picker-file", Input)
+        assert field.has_focus
+        await pilot.press(*str(bad), "enter")
+        await wait_for(pilot, lambda: any("bad.toml" in text for text in notices(app)))
+        assert "timeline[1].run" in notices(app)[-1] and "'nobody'" in notices(app)[-1]
+        assert isinstance(app.screen, PresetPicker) and field.has_class("-bad-value")
+        field.value = ""
+        await pilot.press(*str(good), "enter")
+        await wait_for(pilot, lambda: main_screen(pilot) is not old)
+        await ready(pilot)
+        assert app.preset.title == "Mine" and app.preset.path == str(good)
 
 
 def test_picker_snapshot_120x40(snap_compare) -> None:

@@ -1,7 +1,10 @@
 """The preset picker: the lecture's scenarios, one line of title and section, one of summary.
 
 A modal over the lab. Enter (or a click) dismisses it with the chosen preset's name, and the
-app opens that scenario in place of the current one; Escape dismisses it with None.
+app opens that scenario in place of the current one; Escape dismisses it with None. Below
+the list, a student can type the path of a preset or config file of their own; a file that
+does not load is reported (file, key or line, what was expected) and the picker stays open.
+A shipped preset that does not load is reported the same way, and the others are listed.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from nn.presets import Preset, shipped_presets
+from nn.presets import Preset, PresetError, load_scenario, load_shipped
 from tui.i18n import tr
 
 
@@ -23,7 +26,7 @@ def preset_option(preset: Preset, lang: str, current: bool) -> Option:
     mark = f"  · {tr('current', lang)}" if current else ""
     prompt = Content.assemble(
         (preset.title_in(lang), "bold"),
-        ("  " + preset.section if preset.section else "", "italic"),
+        ("  " + preset.section_in(lang) if preset.section else "", "italic"),
         (mark, "bold"),
         "\n  ",
         (preset.summary_in(lang), "dim"),
@@ -41,7 +44,7 @@ class PresetPicker(ModalScreen[str | None]):
         super().__init__()
         self.lang = lang
         self.current = current
-        self.presets = shipped_presets()
+        self.presets, self.problems = load_shipped()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog"):
@@ -50,6 +53,7 @@ class PresetPicker(ModalScreen[str | None]):
                 *(preset_option(p, self.lang, p.name == self.current) for p in self.presets),
                 id="picker-list",
             )
+            yield Input(placeholder=tr("picker_file", self.lang), id="picker-file")
             yield Static(tr("picker_hint", self.lang), id="picker-hint")
 
     def on_mount(self) -> None:
@@ -57,6 +61,25 @@ class PresetPicker(ModalScreen[str | None]):
         names = [preset.name for preset in self.presets]
         options.highlighted = names.index(self.current) if self.current in names else 0
         options.focus()
+        for problem in self.problems:
+            self.notify(str(problem), severity="error", timeout=15)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Open the student's own file, if it loads; if not, say why and let them fix it."""
+        event.stop()
+        path = event.value.strip()
+        if not path:
+            return
+        try:
+            load_scenario(path)
+        except PresetError as error:
+            event.input.add_class("-bad-value")
+            self.notify(str(error), severity="error", timeout=15)
+            return
+        self.dismiss(path)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-bad-value")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
