@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from nn.claims import ClaimResult
+from nn.config import ConfigError
 from nn.data import DataError
 from nn.presets import (
     Preset,
@@ -41,7 +42,7 @@ def check_command(
     for preset in presets:
         try:
             result = run_preset(preset)
-        except DataError as error:  # e.g. a preset's own CSV that is missing or malformed
+        except (DataError, ConfigError) as error:  # e.g. its CSV is missing, or too big
             print(f"trainlab check: {located(error, preset.path)}", file=err)
             return EXIT_BAD_PRESET
         results.append(result)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nn.data import DATASET_NAMES
-from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES
+from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES, default_lr
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUTS = ("softmax", "sigmoid", "tanh", "linear")
@@ -129,10 +129,12 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class OptimizerConfig:
-    """An optimizer and its hyper-parameters (textbook defaults; lr None = its default)."""
+    """An optimizer and its hyper-parameters, with the textbook's defaults. The learning
+    rate's default depends on the optimizer (Adam 0.001, the others 0.01): left out (None),
+    it is filled in from the name."""
 
     name: str = "sgd"
-    lr: float = 0.01
+    lr: float | None = None
     momentum: float = 0.9
     decay: float = 0.99
     beta1: float = 0.9
@@ -141,6 +143,8 @@ class OptimizerConfig:
 
     def __post_init__(self) -> None:
         _check_choice(self.name, "optimizer.name", OPTIMIZER_NAMES)
+        if self.lr is None:
+            object.__setattr__(self, "lr", default_lr(self.name))  # frozen: set it once, here
         _check_number(self.lr, "optimizer.lr", low=0, low_open=True)
         _check_number(self.momentum, "optimizer.momentum", low=0, high=1, high_open=True)
         _check_number(self.decay, "optimizer.decay", low=0, high=1, high_open=True)
@@ -364,11 +368,15 @@ def check_live_change(config: RunConfig, changes: dict[str, Any]) -> RunConfig:
 
 
 def _known(cls: type, values: dict[str, Any], table: str) -> dict[str, Any]:
-    names = {f.name for f in fields(cls)} - {"data", "optimizer"}
+    """The values, if every key is a setting of `cls` (a run's data and optimizer tables,
+    and its lr shorthand, are taken apart by the caller but still named as known)."""
+    tables = {"data", "optimizer"} if cls is RunConfig else set()
+    names = {f.name for f in fields(cls)} - tables
     for key in values:
         if key not in names:
             dotted = f"{table}.{key}" if table else key
-            raise ConfigError(dotted, f"unknown setting; known ones are {', '.join(sorted(names))}")
+            known = ", ".join(sorted(names | tables | ({"lr"} if tables else set())))
+            raise ConfigError(dotted, f"unknown setting; known ones are {known}")
     return values
 
 

@@ -9,6 +9,7 @@ The defaults are those of "Deep Learning from Scratch", chapter 6.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -242,6 +243,11 @@ HYPER_PARAMETERS: dict[str, tuple[str, ...]] = {
     "rmsprop": ("decay", "eps"),
     "adam": ("beta1", "beta2", "eps"),
 }
+
+
+def default_lr(name: str) -> float:
+    """The textbook's learning rate for the optimizer: 0.001 for Adam, 0.01 for the rest."""
+    return float(inspect.signature(OPTIMIZERS[name]).parameters["lr"].default)
 
 
 def make_optimizer(name: str, lr: float, **hyper: float) -> Optimizer:

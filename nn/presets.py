@@ -293,7 +293,12 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
                 f"variants.{run_name}",
                 f"the base run is already named {run_name!r}; give the variant another name",
             )
-        _variant_config(base, run_name, overrides)  # validates
+        if _variant_config(base, run_name, overrides).data != base.data:  # also validates
+            raise ConfigError(
+                f"variants.{run_name}.data",
+                "every run of a preset trains on the base's data, so that all see the same "
+                "mini-batches; change the data in [base]",
+            )
         variants[run_name] = overrides
     configs = {base.name: base} | {
         run_name: _variant_config(base, run_name, o) for run_name, o in variants.items()

@@ -184,6 +184,16 @@ def test_a_short_dict_uses_defaults_and_the_lr_and_optimizer_shorthands():
     assert config.layers == RunConfig().layers
 
 
+@pytest.mark.parametrize(
+    ("name", "lr"),
+    [("sgd", 0.01), ("momentum", 0.01), ("adagrad", 0.01), ("rmsprop", 0.01), ("adam", 0.001)],
+)
+def test_a_left_out_learning_rate_is_the_textbooks_for_that_optimizer(name, lr):
+    assert OptimizerConfig(name).lr == lr
+    assert RunConfig.from_dict({"optimizer": name}).optimizer.lr == lr
+    assert RunConfig.from_dict({"optimizer": {"name": name}}).optimizer.lr == lr
+
+
 def test_layers_given_as_a_list_become_a_tuple():
     assert RunConfig(layers=[4, 5]).layers == (4, 5)
 

@@ -106,7 +106,11 @@ def test_timeline_changes_apply_at_their_step_and_captions_come_in_order(tmp_pat
         (('title = "Small"', 'title = "Small"\ncolour = 3'), ["mine.toml", "colour", "title_ko"]),
         (("steps = 20", 'steps = "many"'), ["mine.toml", "base.steps", "whole number"]),
         (('activation = "tanh"', 'activation = "tahn"'), ["variants.b.activation", "relu"]),
-        (('activation = "tanh"', "speed = 3"), ["variants.b.speed", "unknown setting"]),
+        (
+            ('activation = "tanh"', "speed = 3"),
+            ["variants.b.speed", "unknown setting", " data,", " lr,", " optimizer,"],
+        ),
+        (('activation = "tanh"', "data = { samples = 120 }"), ["variants.b.data", "base's data"]),
         (('run = "b"', 'run = "c"'), ["timeline[1].run", "'c'", "a, b"]),
         (("change = { lr = 0.5 }", "change = { layers = [4] }"), ["change.layers", "live"]),
         (("change = { lr = 0.5 }", "change = { lr = -1 }"), ["change.lr", "greater than 0"]),
