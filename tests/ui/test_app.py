@@ -189,6 +189,25 @@ async def test_play_restarts_nothing_once_all_runs_are_done() -> None:
         await wait_for(pilot, lambda: screen.step == 0 and not screen.done)
 
 
+async def test_a_finished_run_gets_a_longer_budget_from_the_form_and_trains_on_after_reset() -> (
+    None
+):
+    app = TrainlabApp(tiny_preset(steps=30))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        form = screen.query_one(SetupForm)
+        assert form.query_one("#budget", Input).value == "30 steps"
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.done)
+        await _type_into(pilot, "budget", "2 epochs", lambda: bool(screen.pending))
+        assert screen.pending == {"base": {"epochs": 2.0}}
+        await _type_into(pilot, "budget", "60", lambda: screen.pending["base"].get("steps") == 60)
+        assert screen.pending == {"base": {"epochs": 0.0, "steps": 60}}
+        await pilot.press("escape", "r", "space")
+        await wait_for(pilot, lambda: screen.done)
+        assert screen.step == 60 and cell(screen, "base", "col_status") == "done"
+
+
 async def test_resize_to_80x24_keeps_everything_reachable(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)

@@ -8,6 +8,7 @@ reset. The form never trains and never talks to the trainer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ class Field:
     """One setting of a run as the form shows it."""
 
     key: str  # the i18n label key, and the widget id
-    kind: str  # select, number, integer, batch, layers, switch
+    kind: str  # select, number, integer, batch, layers, budget, switch
     choices: tuple[str, ...] = ()
 
     @property
@@ -35,6 +36,8 @@ class Field:
         return self.key in LIVE_FIELDS or self.key == "momentum"  # momentum: an optimizer table
 
     def value(self, config: RunConfig) -> Any:
+        if self.key == "budget":  # how long the run trains: steps, or epochs when set
+            return f"{config.epochs:g} epochs" if config.epochs else f"{config.steps} steps"
         if self.key in ("lr", "momentum"):
             return getattr(config.optimizer, self.key)
         if self.key == "optimizer":
@@ -47,6 +50,9 @@ class Field:
         """The keyword arguments of `with_changes` (and `Comparison.change`) for a value."""
         if self.key == "momentum":
             return {"optimizer": {"momentum": value}}
+        if self.key == "budget":
+            unit, amount = value if isinstance(value, tuple) else ("steps", value)
+            return {"epochs": amount} if unit == "epochs" else {"steps": amount, "epochs": 0.0}
         return {self.key: value}
 
     def parse(self, text: str) -> Any:
@@ -56,6 +62,8 @@ class Field:
             return [_number(part.strip(), integer=True) for part in text.split(",")] if text else []
         if self.kind == "batch" and text == "full":
             return text
+        if self.kind == "budget":
+            return _budget(text)
         return _number(text, integer=self.kind in ("integer", "batch"))
 
 
@@ -69,6 +77,23 @@ def _number(text: str, integer: bool) -> Any:
             return text
 
 
+def _budget(text: str) -> Any:
+    """ "3000", "3000 steps" or "20 epochs" (or 에폭) to ("steps" | "epochs", amount); what
+    does not parse goes through as text, for the core to name."""
+    match = re.fullmatch(r"([-+0-9.eE]*[0-9.])\s*(\D*)", text)
+    if match is None:
+        return text
+    amount, unit = match.groups()
+    if unit.lower() in EPOCH_UNITS:
+        return ("epochs", _number(amount, integer=False))
+    if unit.lower() in STEP_UNITS:
+        return ("steps", _number(amount, integer=True))
+    return text
+
+
+STEP_UNITS = ("", "s", "step", "steps", "스텝")
+EPOCH_UNITS = ("e", "ep", "epoch", "epochs", "에폭")
+
 FIELDS = (
     Field("activation", "select", ACTIVATIONS),
     Field("init", "select", INITS),
@@ -81,6 +106,7 @@ FIELDS = (
     Field("l2", "number"),
     Field("dropout", "number"),
     Field("batch_norm", "switch"),
+    Field("budget", "budget"),
     Field("seed", "integer"),
 )
 BY_KEY = {field.key: field for field in FIELDS}
