@@ -186,7 +186,7 @@ def load_preset(name_or_path: str | Path) -> Preset:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PresetError(f"{path}: cannot read the file ({error.strerror})") from None
-    return parse_preset(text, path.stem, str(path))
+    return parse_preset(text, path.stem, str(path), folder=path.parent)
 
 
 def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
@@ -224,24 +224,37 @@ def load_scenario(target: str | Path) -> Preset:
     except tomllib.TOMLDecodeError as error:
         raise PresetError(f"{path}: not valid TOML: {_toml_message(error)}") from None
     if "base" in raw:
-        return parse_preset(text, path.stem, str(path))
+        return parse_preset(text, path.stem, str(path), folder=path.parent)
     try:
-        config = RunConfig.from_dict(raw)
+        config = RunConfig.from_dict(_data_beside(raw, path.parent))
     except ConfigError as error:
         raise PresetError(f"{path}: {error}") from None
     return preset_from_config(config, path.stem, str(path))
 
 
-def parse_preset(text: str, name: str, where: str) -> Preset:
-    """Parse and validate a preset's TOML text; `where` names the file in messages."""
+def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -> Preset:
+    """Parse and validate a preset's TOML text; `where` names the file in messages, and a
+    relative data path is taken from `folder` (the file's own, when it came from one)."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PresetError(f"{where}: not valid TOML: {_toml_message(error)}") from None
+    if folder is not None and isinstance(raw.get("base"), dict):
+        raw["base"] = _data_beside(raw["base"], folder)
     try:
         return _build_preset(raw, name, where)
     except (ConfigError, ClaimError) as error:
         raise PresetError(f"{where}: {error}") from None
+
+
+def _data_beside(run: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """A run's settings with a relative `data.path` taken from `folder`: a config file and
+    its CSV travel together, wherever the command is run from."""
+    data = run.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("path"), str) or not data["path"]:
+        return run
+    path = Path(data["path"]).expanduser()
+    return {**run, "data": {**data, "path": str(path if path.is_absolute() else folder / path)}}
 
 
 def _toml_message(error: tomllib.TOMLDecodeError) -> str:

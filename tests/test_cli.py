@@ -89,6 +89,20 @@ def test_run_on_a_terminal_draws_a_bar_with_an_eta(config_file, capsys, monkeypa
     assert last_frame.startswith("█" * 30 + " 100%  step 60/60  ETA ")
 
 
+def test_a_relative_data_path_is_taken_from_the_config_files_folder(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "project"
+    folder.mkdir()
+    rows = [f"{x},{y},{int(x > y)}" for x in range(10) for y in range(10)]
+    (folder / "points.csv").write_text("a,b,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "mine.toml").write_text(
+        'layers = [4]\nsteps = 10\n[data]\nname = "csv"\npath = "points.csv"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    assert main(["run", "project/mine.toml"]) == 0
+    assert "done" in capsys.readouterr().out
+
+
 def test_run_without_a_terminal_prints_plain_progress_lines(config_file, capsys):
     main(["run", str(config_file)])
     out = capsys.readouterr().out
