@@ -46,6 +46,7 @@ LAYER_METRICS = (
     "saturated",
     "dead",
     "near_zero",
+    "max_weight",
     "update_ratio",
     "effective_step",
 )

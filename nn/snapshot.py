@@ -47,6 +47,11 @@ class LayerStats:
     update_ratio: float  # ‖ΔW‖ / ‖W‖ of the last step
     effective_step: float | None  # median lr/(√h + ε), adaptive optimizers only
 
+    @property
+    def max_weight(self) -> float:
+        """The largest |w| of the layer: the weight histogram spans −max … max."""
+        return float(self.weight_edges[-1])
+
 
 @dataclass(frozen=True)
 class History:

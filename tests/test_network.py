@@ -116,6 +116,16 @@ def test_inverted_dropout_drops_the_rate_and_scales_the_rest():
     assert np.all(out[1] == 1.0)
 
 
+def test_dropout_draws_a_fresh_mask_at_every_training_step():
+    """Claim 4.4: a random fraction is dropped *at every step*, not one fixed sub-network."""
+    dropout = Dropout(np.array([0.5]), [np.random.default_rng(0)])
+    dropout.active = True
+    masks = [dropout.forward(np.ones((64, 32)), training=True) != 0 for _ in range(5)]
+    for earlier, later in zip(masks, masks[1:], strict=False):
+        assert not np.array_equal(earlier, later)
+        assert 0.3 < (earlier != later).mean() < 0.7  # independent draws differ about half
+
+
 def test_batch_norm_training_updates_running_statistics_and_probing_does_not():
     network = make_network()
     switch(network, batch_norm=[True, False])
@@ -255,6 +265,17 @@ def test_near_zero_is_the_fraction_of_tiny_weights(spiral):
     layers = comparison.snapshot().run("run").layers
     assert layers[1].near_zero == pytest.approx(0.25, abs=0.01)
     assert layers[0].near_zero < 0.05
+
+
+def test_max_weight_is_the_largest_absolute_weight_of_each_layer(spiral):
+    comparison = small_comparison(spiral, init="he")
+    weights = comparison.parameters("run")["W2"]
+    weights[2, 3] = -7.5
+    comparison.set_parameters("run", {"W2": weights})
+    layers = comparison.snapshot().run("run").layers
+    assert layers[1].max_weight == 7.5
+    first = np.abs(comparison.parameters("run")["W1"]).max()
+    assert layers[0].max_weight == pytest.approx(first)
 
 
 def test_gradient_and_update_statistics_appear_after_a_step(spiral):
