@@ -189,7 +189,16 @@ def run_command(
     print_table(rows, out)
     try:
         if json_path:
-            document = {"target": target, "training_seconds": seconds, "runs": rows}
+            changes = [
+                {"step": c.step, "run": c.run, "setting": c.setting, "old": c.old, "new": c.new}
+                for c in snapshot.changes
+            ]
+            document = {
+                "target": target,
+                "training_seconds": seconds,
+                "runs": rows,
+                "changes": changes,  # the timeline's live changes, as they were applied
+            }
             text = json.dumps(document, indent=2, allow_nan=False)
             Path(json_path).write_text(text + "\n", encoding="utf-8")
         if csv_path:

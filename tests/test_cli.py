@@ -71,7 +71,8 @@ def test_a_diverged_run_is_reported_in_strict_json_and_a_dash_in_the_table(tmp_p
     def no_nan(constant: str) -> None:
         raise AssertionError(f"{constant} is not JSON")
 
-    runs = {r["name"]: r for r in json.loads(json_path.read_text(), parse_constant=no_nan)["runs"]}
+    document = json.loads(json_path.read_text(), parse_constant=no_nan)
+    runs = {r["name"]: r for r in document["runs"]}
     assert runs["wild"]["status"].startswith("diverged at step")
     assert runs["wild"]["train_loss"] is None and runs["wild"]["steps_per_second"] is None
     assert runs["calm"]["penalty"] > 0 and runs["calm"]["steps_per_second"] > 0
@@ -79,6 +80,15 @@ def test_a_diverged_run_is_reported_in_strict_json_and_a_dash_in_the_table(tmp_p
     assert "penalty" in table.splitlines()[-3]  # the header: L1/L2 is on for a run
     wild_row = table.splitlines()[-1]
     assert wild_row.startswith("wild ") and wild_row.rstrip().endswith("—")
+
+
+def test_the_json_report_lists_the_timelines_live_changes(tmp_path, capsys):
+    json_path = tmp_path / "out.json"
+    assert main(["run", "learning-rate", "--json", str(json_path)]) == 0
+    changes = json.loads(json_path.read_text())["changes"]
+    assert changes == [
+        {"step": 800, "run": "lr-0.0001", "setting": "lr", "old": 0.0001, "new": 0.1}
+    ]
 
 
 def test_run_on_a_terminal_draws_a_bar_with_an_eta(config_file, capsys, monkeypatch):
