@@ -9,12 +9,12 @@ The file is about 5.3 MB (5,276,548 bytes when last built).
 Source: the idx files of Debian's `dataset-fashion-mnist` package
 (apt-get install dataset-fashion-mnist), or any folder given as the first argument.
 
-    .venv/bin/python scripts/build_fashion_subset.py [FOLDER]
+    .venv/bin/python scripts/build_fashion_subset.py [FOLDER] [--out FILE]
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +25,8 @@ N_TRAIN, N_TEST = 10_000, 2_000
 OUTPUT = Path(__file__).resolve().parent.parent / "nn" / "data" / SHIPPED_SUBSET
 
 
-def main() -> None:
-    source = sys.argv[1] if len(sys.argv) > 1 else str(SYSTEM_FOLDERS["fashion-mnist"])
+def build(source: str | Path, output: Path) -> dict[str, np.ndarray]:
+    """Write the subset of the idx files in `source` to `output`; return its arrays."""
     full = read_idx_folder(source)
     subset = {
         "x_train": full["x_train"][:N_TRAIN],
@@ -35,10 +35,25 @@ def main() -> None:
         "y_test": full["y_test"][:N_TEST],
     }
     for key, values in subset.items():
-        assert values.dtype == np.uint8, f"{key} is {values.dtype}, expected uint8"
-    np.savez_compressed(OUTPUT, **subset)
+        if values.dtype != np.uint8:
+            raise SystemExit(f"{source}: {key} is {values.dtype}, expected uint8")
+    np.savez_compressed(output, **subset)
+    return subset
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "folder",
+        nargs="?",
+        default=str(SYSTEM_FOLDERS["fashion-mnist"]),
+        help="the four idx files (default: %(default)s)",
+    )
+    parser.add_argument("--out", type=Path, default=OUTPUT, help="default: %(default)s")
+    args = parser.parse_args(argv)
+    subset = build(args.folder, args.out)
     counts = np.bincount(subset["y_train"], minlength=10)
-    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size / 1e6:.1f} MB)")
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     print(f"training images per class: {counts.tolist()}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -391,3 +392,38 @@ def test_a_dataset_checks_its_own_labels() -> None:
 def test_idx_file_names_are_the_ones_mnist_uses() -> None:
     assert IDX_FILES["x_train"] == "train-images-idx3-ubyte"
     assert IDX_FILES["y_test"] == "t10k-labels-idx1-ubyte"
+
+
+# -- the shipped subset and the script that rebuilds it -----------------------------------
+
+
+@pytest.fixture
+def build_script():
+    """scripts/build_fashion_subset.py as a module (scripts/ is not a package)."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / "build_fashion_subset.py"
+    spec = importlib.util.spec_from_file_location("build_fashion_subset", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_build_script_writes_the_first_images_of_any_idx_folder(tmp_path, build_script):
+    _write_tiny_set(tmp_path)
+    out = tmp_path / "subset.npz"
+    build_script.main([str(tmp_path), "--out", str(out)])
+    with np.load(out) as built:
+        assert set(built.files) == set(IDX_FILES)
+        np.testing.assert_array_equal(
+            built["x_test"], read_idx(tmp_path / "t10k-images-idx3-ubyte.gz")
+        )
+        assert built["x_train"].dtype == np.uint8
+
+
+def test_the_shipped_subset_is_what_the_script_makes_of_the_full_set(tmp_path, build_script):
+    folder = images.SYSTEM_FOLDERS["fashion-mnist"]
+    if not folder.is_dir():
+        pytest.skip(f"the full Fashion-MNIST set is not installed in {folder}")
+    built = build_script.build(folder, tmp_path / "subset.npz")
+    shipped = images.read_shipped_subset()
+    for key in IDX_FILES:
+        np.testing.assert_array_equal(built[key], shipped[key])
