@@ -133,13 +133,16 @@ def alternating(
     blocks: dict[str, Callable[[], None]], steps: int, repeats: int
 ) -> dict[str, float]:
     """Median milliseconds per update of each block of `steps` updates. The blocks take
-    turns, so a slow spell of the machine hits them all alike and their ratio holds."""
+    turns, so a slow spell of the machine hits them all alike and their ratio holds; who
+    goes first rotates, so that none always follows the same other."""
     for block in blocks.values():
         block()  # warm up: buffers allocated, caches filled
     times: dict[str, list[float]] = {name: [] for name in blocks}
-    for _ in range(repeats):
-        for name, block in blocks.items():
-            times[name].append(_timed(block) / steps)
+    names = list(blocks)
+    for repeat in range(repeats):
+        shift = repeat % len(names)
+        for name in names[shift:] + names[:shift]:
+            times[name].append(_timed(blocks[name]) / steps)
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -218,9 +221,8 @@ def torch_steps(threads: int) -> TorchSteps | None:
         x = torch.randn(batch, sizes[0])
         y = torch.randint(0, sizes[-1], (batch,))
         loss_fn = torch.nn.CrossEntropyLoss()
-        try:
+        try:  # PyTorch refuses fused=True when it has no fused kernel for these tensors
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True)
-            optimizer.step()  # no gradients yet: only checks that fused Adam runs here
         except (RuntimeError, TypeError):
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, foreach=True)
 

@@ -574,7 +574,9 @@ def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
         previous = group.previous_params[index, slot.start : slot.stop]
         weight_norm = float(np.linalg.norm(weights))
         update_norm = float(np.linalg.norm(weights.reshape(-1) - previous))
-        abs_max = float(np.nanmax(np.abs(weights))) if np.isfinite(weights).all() else 1.0
+        magnitudes = np.abs(weights)
+        max_weight = float(magnitudes.max())  # NaN or inf once the run has diverged
+        abs_max = max_weight if math.isfinite(max_weight) else 1.0
         weight_hist, weight_edges = np.histogram(weights, HIST_BINS, (-abs_max, abs_max))
         outputs = hidden[layer_index] if layer_index < len(hidden) else None
         if outputs is not None:
@@ -605,7 +607,8 @@ def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
                 grad_norm=grad_norm,
                 weight_hist=weight_hist,
                 weight_edges=weight_edges,
-                near_zero=float((np.abs(weights) < 1e-3).mean()),
+                near_zero=float((magnitudes < 1e-3).mean()),
+                max_weight=max_weight,
                 update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
                 effective_step=(  # the median: a few dead units (h = 0) must not swamp it
                     float(np.median(effective[slot.start : slot.stop]))

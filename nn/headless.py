@@ -96,7 +96,7 @@ def train(
 def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
     """A run's line of the report. Losses are the data loss; an L1/L2 penalty is apart.
     A diverged run has no loss and no rate (it stopped early): None, null in JSON."""
-    trained = run.status != DIVERGED and training_seconds > 0
+    has_rate = run.status != DIVERGED and training_seconds > 0
     return {
         "name": run.name,
         "differs": run.differences,
@@ -108,7 +108,7 @@ def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
         "test_accuracy": _finite(run.test_accuracy),
         "penalty": _finite(run.penalty),
         "status": run.status_text,
-        "steps_per_second": run.step / training_seconds if trained else None,
+        "steps_per_second": run.step / training_seconds if has_rate else None,
     }
 
 
@@ -124,7 +124,7 @@ def _cell(value: object, spec: str) -> str:
 def print_table(rows: list[dict[str, object]], out: TextIO) -> None:
     with_penalty = any(row["penalty"] for row in rows)  # a column only where L1/L2 is on
     headers = ("run", "differs", "steps", "train loss", "train acc", "test loss", "test acc")
-    headers += ("penalty",) * with_penalty + ("status", "steps/s")
+    headers += (("penalty",) if with_penalty else ()) + ("status", "steps/s")
     lines = [
         (
             str(row["name"]),
@@ -182,6 +182,8 @@ def run_command(
     except KeyboardInterrupt:
         err.write("\ntrainlab run: interrupted\n")
         return EXIT_INTERNAL
+    except BrokenPipeError:  # `trainlab run … | head`: not our error; the caller handles it
+        raise
     except Exception as error:  # a bug of ours, not bad input: say so plainly
         err.write(f"trainlab run: internal error: {type(error).__name__}: {error}\n")
         return EXIT_INTERNAL

@@ -27,8 +27,9 @@ from nn.claims import (
     Measure,
     parse_claim,
 )
-from nn.comparison import Comparison
+from nn.comparison import Comparison, load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.data import Dataset
 from nn.optimizers import OPTIMIZERS
 from nn.snapshot import Snapshot
 
@@ -116,6 +117,13 @@ class Preset:
     def section_in(self, lang: str = "en") -> str:
         return self.section_ko if lang == "ko" and self.section_ko else self.section
 
+    def user_dataset(self) -> Dataset | None:
+        """The user's own data (a file or folder given by `path`, or the full image set),
+        read now, so that a bad file is reported before anything starts (DataError);
+        None for shipped data, which cannot be bad."""
+        data = self.base.data
+        return load_data(self.base) if data.path or data.full else None
+
 
 # -- finding and loading -----------------------------------------------------------------
 
@@ -174,19 +182,26 @@ def load_preset(name_or_path: str | Path) -> Preset:
     text_name = str(name_or_path)
     shipped = _shipped()
     if text_name in shipped:
-        entry = shipped[text_name]
-        return parse_preset(entry.read_text(encoding="utf-8"), text_name, f"presets/{entry.name}")
+        where = f"presets/{shipped[text_name].name}"
+        return parse_preset(_read_text(shipped[text_name], where), text_name, where)
     path = Path(name_or_path)
     if path.suffix != ".toml" and not path.exists():
         raise PresetError(
             f"{text_name}: no such preset; shipped ones are {', '.join(sorted(shipped))} "
             "(or give the path of a .toml file)"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PresetError(f"{path}: cannot read the file ({error.strerror})") from None
+    text = _read_text(path, str(path))
     return parse_preset(text, path.stem, str(path), folder=path.parent)
+
+
+def _read_text(file: Path | Any, where: str) -> str:
+    """A preset file's text (a path, or a shipped resource), or PresetError saying why not."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PresetError(f"{where}: cannot read the file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise PresetError(f"{where}: not UTF-8 text; a preset is a TOML file") from None
 
 
 def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
@@ -215,10 +230,7 @@ def load_scenario(target: str | Path) -> Preset:
     path = Path(target)
     if text_name in _shipped() or path.suffix != ".toml":
         return load_preset(target)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PresetError(f"{path}: cannot read the file ({error.strerror})") from None
+    text = _read_text(path, str(path))
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -241,6 +253,11 @@ def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -
         raise PresetError(f"{where}: not valid TOML: {_toml_message(error)}") from None
     if folder is not None and isinstance(raw.get("base"), dict):
         raw["base"] = _data_beside(raw["base"], folder)
+    if folder is not None and isinstance(raw.get("variants"), dict):
+        raw["variants"] = {
+            name: _data_beside(run, folder) if isinstance(run, dict) else run
+            for name, run in raw["variants"].items()
+        }
     try:
         return _build_preset(raw, name, where)
     except (ConfigError, ClaimError) as error:

@@ -44,13 +44,9 @@ class LayerStats:
     weight_hist: np.ndarray
     weight_edges: np.ndarray
     near_zero: float  # fraction of |w| < 1e-3
+    max_weight: float  # the largest |w| (NaN once a weight is not finite)
     update_ratio: float  # ‖ΔW‖ / ‖W‖ of the last step
     effective_step: float | None  # median lr/(√h + ε), adaptive optimizers only
-
-    @property
-    def max_weight(self) -> float:
-        """The largest |w| of the layer: the weight histogram spans −max … max."""
-        return float(self.weight_edges[-1])
 
 
 @dataclass(frozen=True)

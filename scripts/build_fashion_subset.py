@@ -36,7 +36,7 @@ def build(source: str | Path, output: Path) -> dict[str, np.ndarray]:
     }
     for key, values in subset.items():
         if values.dtype != np.uint8:
-            raise SystemExit(f"{source}: {key} is {values.dtype}, expected uint8")
+            raise ValueError(f"{source}: {key} is {values.dtype}, expected uint8")
     np.savez_compressed(output, **subset)
     return subset
 
@@ -51,7 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--out", type=Path, default=OUTPUT, help="default: %(default)s")
     args = parser.parse_args(argv)
-    subset = build(args.folder, args.out)
+    try:
+        subset = build(args.folder, args.out)
+    except (ValueError, OSError) as error:  # DataError is a ValueError
+        raise SystemExit(f"build_fashion_subset: {error}") from None
     counts = np.bincount(subset["y_train"], minlength=10)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
     print(f"training images per class: {counts.tolist()}")

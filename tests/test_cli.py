@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -174,16 +175,22 @@ def test_presets_lists_every_shipped_preset(capsys):
         assert name in out
 
 
-def test_a_reader_that_stops_early_gets_no_traceback():
-    """`trainlab presets | head -1`: the pipe closes before the listing is written."""
+@pytest.mark.parametrize("args", [["presets"], ["run", "default", "--steps", "20"]])
+def test_a_reader_that_stops_early_gets_no_traceback(args):
+    """`trainlab presets | head -1`: the pipe closes before the output is written. Both
+    with stdout buffered (as a user has it) and unbuffered (PYTHONUNBUFFERED=1)."""
     command = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
-    process = subprocess.Popen(
-        [*command, "presets"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    process.stdout.close()  # long before Python has started and printed anything
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 0
-    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    for unbuffered in (False, True):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+        if unbuffered:
+            env["PYTHONUNBUFFERED"] = "1"
+        process = subprocess.Popen(
+            [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        process.stdout.close()  # long before Python has started and printed anything
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err.decode()
+        assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
 
 
 def test_help_lists_every_option():

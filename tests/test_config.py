@@ -186,7 +186,14 @@ def test_a_short_dict_uses_defaults_and_the_lr_and_optimizer_shorthands():
 
 @pytest.mark.parametrize(
     ("name", "lr"),
-    [("sgd", 0.01), ("momentum", 0.01), ("adagrad", 0.01), ("rmsprop", 0.01), ("adam", 0.001)],
+    [
+        ("sgd", 0.01),
+        ("momentum", 0.01),
+        ("nesterov", 0.01),
+        ("adagrad", 0.01),
+        ("rmsprop", 0.01),
+        ("adam", 0.001),
+    ],
 )
 def test_a_left_out_learning_rate_is_the_textbooks_for_that_optimizer(name, lr):
     assert OptimizerConfig(name).lr == lr

@@ -407,15 +407,20 @@ def build_script():
     return module
 
 
-def test_the_build_script_writes_the_first_images_of_any_idx_folder(tmp_path, build_script):
-    _write_tiny_set(tmp_path)
+def test_the_build_script_writes_the_first_images_of_any_idx_folder(
+    tmp_path, build_script, monkeypatch
+):
+    _write_tiny_set(tmp_path)  # 20 training and 6 test images: take the first 5 and 3
+    monkeypatch.setattr(build_script, "N_TRAIN", 5)
+    monkeypatch.setattr(build_script, "N_TEST", 3)
     out = tmp_path / "subset.npz"
     build_script.main([str(tmp_path), "--out", str(out)])
     with np.load(out) as built:
         assert set(built.files) == set(IDX_FILES)
-        np.testing.assert_array_equal(
-            built["x_test"], read_idx(tmp_path / "t10k-images-idx3-ubyte.gz")
-        )
+        for key, name in IDX_FILES.items():
+            suffix = ".gz" if key.startswith("x") else ""
+            first = read_idx(tmp_path / f"{name}{suffix}")[: 5 if key.endswith("train") else 3]
+            np.testing.assert_array_equal(built[key], first)
         assert built["x_train"].dtype == np.uint8
 
 

@@ -104,6 +104,7 @@ def test_dropout_acts_in_training_only():
     trained = network.forward(x, "train")
     assert not np.array_equal(trained[0], evaluated[0])  # run 0 drops units
     assert np.array_equal(trained[1], evaluated[1])  # run 1 has no dropout
+    assert not np.array_equal(network.forward(x, "train")[0], trained[0])  # other units now
 
 
 def test_inverted_dropout_drops_the_rate_and_scales_the_rest():
@@ -276,6 +277,12 @@ def test_max_weight_is_the_largest_absolute_weight_of_each_layer(spiral):
     assert layers[1].max_weight == 7.5
     first = np.abs(comparison.parameters("run")["W1"]).max()
     assert layers[0].max_weight == pytest.approx(first)
+    # a layer of zeros (strong L1) has 0, not the histogram's made-up range; NaN stays NaN
+    comparison.set_parameters("run", {"W2": np.zeros_like(weights)})
+    assert comparison.snapshot().run("run").layers[1].max_weight == 0.0
+    weights[0, 0] = np.nan
+    comparison.set_parameters("run", {"W2": weights})
+    assert np.isnan(comparison.snapshot().run("run").layers[1].max_weight)
 
 
 def test_gradient_and_update_statistics_appear_after_a_step(spiral):

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from nn.check import check_command
-from nn.presets import PresetError, load_preset, preset_names, run_preset
+from nn.presets import PresetError, load_preset, preset_names, run_preset, shipped_presets
 
 LECTURE_CLAIMS = [
     f"{s}.{n}" for s, count in ((1, 7), (2, 3), (3, 6), (4, 5)) for n in range(1, count + 1)
@@ -65,6 +66,13 @@ def test_shipped_presets_load_in_lecture_order():
         assert all(c.en and c.ko for c in preset.captions_until(10**9)), name
         configs = preset.run_configs()
         assert len({c.name for c in configs}) == len(configs)
+
+
+def test_every_summary_fits_one_line_of_the_picker_in_either_language():
+    """The picker at 120 columns leaves 96 cells for a summary (Hangul is 2 cells wide)."""
+    for preset in shipped_presets():
+        for summary in (preset.summary, preset.summary_ko):
+            assert cell_len("  " + summary) <= 96, (preset.name, summary)
 
 
 def test_every_shipped_claim_has_its_text_in_korean():
@@ -184,3 +192,26 @@ def test_check_passes_every_shipped_preset_as_json():
     assert code == 0
     assert set(LECTURE_CLAIMS) <= {c["id"] for c in report["claims"]}
     assert {p["name"] for p in report["presets"]} == set(preset_names())
+
+
+def test_a_file_that_is_not_text_is_named_as_such(tmp_path):
+    path = tmp_path / "photo.toml"
+    path.write_bytes(b"\xff\xd8\xff\xe0 not toml")
+    with pytest.raises(PresetError, match="photo.toml: not UTF-8 text"):
+        load_preset(path)
+
+
+def test_a_presets_relative_data_path_is_taken_from_its_own_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "lesson"
+    folder.mkdir()
+    rows = [f"{x},{y},{int(x > y)}" for x in range(10) for y in range(10)]
+    (folder / "points.csv").write_text("a,b,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    data = 'data = { name = "csv", path = "points.csv" }'
+    text = SMALL.replace('data = { name = "spiral", samples = 90 }', data)
+    # a variant may repeat the base's data: the same file, so the same data
+    text = text.replace('activation = "tanh"', f'activation = "tanh"\n{data}')
+    (folder / "mine.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # not the preset's folder
+    preset = load_preset("lesson/mine.toml")
+    assert {config.data.path for config in preset.run_configs()} == {"lesson/points.csv"}
+    assert run_preset(preset).passed

@@ -19,7 +19,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from nn.data import Dataset
-from nn.presets import Preset, PresetError, load_scenario
+from nn.presets import Preset
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import LABEL_KEYS, MAIN_BINDINGS, MainScreen
@@ -144,24 +144,18 @@ class TrainlabApp(App):
     def action_pick_preset(self) -> None:
         self.push_screen(PresetPicker(self.lang, self.preset.name), self._open_preset)
 
-    def _open_preset(self, target: str | None) -> None:
-        """The picker's answer, a preset's name or a file's path: play that scenario
-        instead of this one (None: keep this)."""
-        if target is None:
-            return
-        try:
-            preset = load_scenario(target)
-        except PresetError as error:  # changed on disk since the picker read it
-            self.notify(str(error), severity="error", timeout=15)
-            return
-        self.open_preset(preset)
+    def _open_preset(self, choice: tuple[Preset, Dataset | None] | None) -> None:
+        """The picker's answer, a scenario it has loaded (and the user's own data, if the
+        scenario has some): play it instead of this one (None: keep this)."""
+        if choice is not None:
+            self.open_preset(*choice)
 
-    def open_preset(self, preset: Preset) -> None:
+    def open_preset(self, preset: Preset, dataset: Dataset | None = None) -> None:
         """Stop the current trainer and put a fresh main screen, for `preset`, in its place."""
         old = self.main_screen
         old.stop_training()
         self.preset = preset
-        self.main_screen = MainScreen(preset, self.lang)
+        self.main_screen = MainScreen(preset, self.lang, dataset)
         while self.screen is not old:  # a notice on top (terminal too small) comes back below
             self.pop_screen()
         self.switch_screen(self.main_screen)

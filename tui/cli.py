@@ -80,17 +80,15 @@ def list_presets() -> int:
 
 
 def open_app(target: str, lang: str) -> int:
-    from nn.comparison import load_data
     from nn.data import DataError
     from nn.presets import PresetError, load_scenario
 
     try:
         preset = load_scenario(target)
         # The user's own files are read before the app opens, so that a bad one is
-        # reported here, as `trainlab run` does; shipped data cannot be bad, and loads in
-        # the background once the app shows.
-        data = preset.base.data
-        dataset = load_data(preset.base) if data.path or data.full else None
+        # reported here, as `trainlab run` does; shipped data loads in the background
+        # once the app shows.
+        dataset = preset.user_dataset()
     except (PresetError, DataError) as error:
         where = "" if isinstance(error, PresetError) else f"{target}: "
         print(f"trainlab: {where}{error}", file=sys.stderr)
@@ -103,7 +101,9 @@ def open_app(target: str, lang: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _dispatch(sys.argv[1:] if argv is None else argv)
+        code = _dispatch(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must surface in this `try`
+        return code
     except BrokenPipeError:  # `trainlab presets | head`: the reader has all it wanted
         # Python would complain again when it flushes stdout at exit: point it elsewhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -64,11 +64,12 @@ class RunSelected(Message):
 class SettingsEdited(Message):
     """The setup form holds a valid new value: apply it to `run` (or to all runs)."""
 
-    def __init__(self, run: str, changes: dict[str, Any], apply_all: bool) -> None:
+    def __init__(self, run: str, changes: dict[str, Any], apply_all: bool, field: str) -> None:
         super().__init__()
         self.run = run
         self.changes = changes
         self.apply_all = apply_all
+        self.field = field  # the form's field (its label key): one field may change two settings
 
 
 class ApplyAllChanged(Message):

@@ -16,6 +16,10 @@ from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
 
 
+def error_of(form: SetupForm, field: str = "budget") -> str:
+    return str(form.query_one(f"#error-{field}", Static).render())
+
+
 def cell(screen, run: str, column: str) -> str:
     return str(screen.query_one(RunsTable).get_cell(run, column))
 
@@ -206,6 +210,9 @@ async def test_a_finished_run_gets_a_longer_budget_from_the_form_and_trains_on_a
         await pilot.press("escape", "r", "space")
         await wait_for(pilot, lambda: screen.done)
         assert screen.step == 60 and cell(screen, "base", "col_status") == "done"
+        await _type_into(pilot, "budget", "0 epochs", lambda: "greater than 0" in error_of(form))
+        await pilot.press("escape", "t")  # the language: units are words too
+        await wait_for(pilot, lambda: form.query_one("#budget", Input).value == "60 스텝")
 
 
 async def test_resize_to_80x24_keeps_everything_reachable(app: TrainlabApp) -> None:

@@ -314,6 +314,14 @@ async def test_a_file_of_ones_own_opens_from_the_picker_and_a_bad_one_is_explain
         await wait_for(pilot, lambda: any("bad.toml" in text for text in notices(app)))
         assert "timeline[1].run" in notices(app)[-1] and "'nobody'" in notices(app)[-1]
         assert isinstance(app.screen, PresetPicker) and field.has_class("-bad-value")
+        # a config that loads, but whose own data does not: found before anything stops
+        (tmp_path / "points.csv").write_text("a,label\n1,x\ntwo,y\n", encoding="utf-8")
+        bad_data = tmp_path / "bad_data.toml"
+        bad_data.write_text('[data]\nname = "csv"\npath = "points.csv"\n', encoding="utf-8")
+        field.value = ""
+        await pilot.press(*str(bad_data), "enter")
+        await wait_for(pilot, lambda: any("'two' is not a number" in t for t in notices(app)))
+        assert isinstance(app.screen, PresetPicker) and old.trainer.process.is_alive()
         field.value = ""
         await pilot.press(*str(good), "enter")
         await wait_for(pilot, lambda: main_screen(pilot) is not old)

@@ -239,8 +239,7 @@ class MainScreen(Screen):
                 self.notify(f"{name}: {error}", severity="error")
                 continue
             self.pending[name] = edits
-        field = ", ".join(dict.fromkeys(tr(key, self.lang) for key in message.changes))
-        self.notify(tr("applies_on_reset", self.lang, field=field))
+        self.notify(tr("applies_on_reset", self.lang, field=tr(message.field, self.lang)))
 
     def on_apply_all_changed(self, message: ApplyAllChanged) -> None:
         self._show_status()

@@ -1,10 +1,11 @@
 """The preset picker: the lecture's scenarios, one line of title and section, one of summary.
 
-A modal over the lab. Enter (or a click) dismisses it with the chosen preset's name, and the
-app opens that scenario in place of the current one; Escape dismisses it with None. Below
-the list, a student can type the path of a preset or config file of their own; a file that
-does not load is reported (file, key or line, what was expected) and the picker stays open.
-A shipped preset that does not load is reported the same way, and the others are listed.
+A modal over the lab. Enter (or a click) dismisses it with the chosen preset, and the app
+opens that scenario in place of the current one; Escape dismisses it with None. Below the
+list, a student can type the path of a preset or config file of their own; a file that does
+not load, or whose data does not, is reported (file, key or line, what was expected) and the
+picker stays open. A shipped preset that does not load is reported the same way, and the
+others are listed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from nn.presets import Preset, PresetError, load_scenario, load_shipped
+from nn.data import DataError, Dataset
+from nn.presets import Preset, PresetError, load_scenario, load_shipped, located
 from tui.i18n import tr
 
 
@@ -34,8 +36,9 @@ def preset_option(preset: Preset, lang: str, current: bool) -> Option:
     return Option(prompt, id=preset.name)
 
 
-class PresetPicker(ModalScreen[str | None]):
-    """Lists the shipped presets in lecture order; dismisses with a name, or None."""
+class PresetPicker(ModalScreen[tuple[Preset, Dataset | None] | None]):
+    """Lists the shipped presets in lecture order; dismisses with the chosen scenario and
+    its user data (None for shipped data), or None."""
 
     CSS_PATH = "preset_picker.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
@@ -71,19 +74,21 @@ class PresetPicker(ModalScreen[str | None]):
         if not path:
             return
         try:
-            load_scenario(path)
-        except PresetError as error:
+            preset = load_scenario(path)
+            dataset = preset.user_dataset()  # a bad CSV is found here, not after the switch
+        except (PresetError, DataError) as error:
             event.input.add_class("-bad-value")
-            self.notify(str(error), severity="error", timeout=15)
+            self.notify(located(error, path), severity="error", timeout=15)
             return
-        self.dismiss(path)
+        self.dismiss((preset, dataset))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.input.remove_class("-bad-value")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        chosen = next(preset for preset in self.presets if preset.name == event.option.id)
+        self.dismiss((chosen, None))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

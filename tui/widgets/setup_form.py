@@ -37,7 +37,7 @@ class Field:
 
     def value(self, config: RunConfig) -> Any:
         if self.key == "budget":  # how long the run trains: steps, or epochs when set
-            return f"{config.epochs:g} epochs" if config.epochs else f"{config.steps} steps"
+            return ("epochs", config.epochs) if config.epochs else ("steps", config.steps)
         if self.key in ("lr", "momentum"):
             return getattr(config.optimizer, self.key)
         if self.key == "optimizer":
@@ -52,7 +52,11 @@ class Field:
             return {"optimizer": {"momentum": value}}
         if self.key == "budget":
             unit, amount = value if isinstance(value, tuple) else ("steps", value)
-            return {"epochs": amount} if unit == "epochs" else {"steps": amount, "epochs": 0.0}
+            if unit == "steps":
+                return {"steps": amount, "epochs": 0.0}  # epochs, when set, would win
+            if isinstance(amount, float) and not amount > 0:  # 0 epochs means "use steps"
+                raise ConfigError("epochs", f"must be greater than 0, got {amount:g}")
+            return {"epochs": amount}
         return {self.key: value}
 
     def parse(self, text: str) -> Any:
@@ -77,9 +81,13 @@ def _number(text: str, integer: bool) -> Any:
             return text
 
 
-def _budget(text: str) -> Any:
-    """ "3000", "3000 steps" or "20 epochs" (or 에폭) to ("steps" | "epochs", amount); what
-    does not parse goes through as text, for the core to name."""
+STEP_UNITS = ("", "s", "step", "steps", "스텝")
+EPOCH_UNITS = ("e", "ep", "epoch", "epochs", "에폭", "에포크")
+
+
+def _budget(text: str) -> tuple[str, Any] | str:
+    """Text like "3000", "3000 steps" or "20 epochs" (or 스텝, 에폭) to ("steps" | "epochs",
+    amount); what does not parse goes through as text, for the core to name."""
     match = re.fullmatch(r"([-+0-9.eE]*[0-9.])\s*(\D*)", text)
     if match is None:
         return text
@@ -87,12 +95,17 @@ def _budget(text: str) -> Any:
     if unit.lower() in EPOCH_UNITS:
         return ("epochs", _number(amount, integer=False))
     if unit.lower() in STEP_UNITS:
-        return ("steps", _number(amount, integer=True))
+        steps = _number(amount, integer=True)
+        whole = isinstance(steps, float) and steps.is_integer()  # "1e3 steps"
+        return ("steps", int(steps) if whole else steps)
     return text
 
 
-STEP_UNITS = ("", "s", "step", "steps", "스텝")
-EPOCH_UNITS = ("e", "ep", "epoch", "epochs", "에폭")
+def budget_text(value: tuple[str, Any], lang: str) -> str:
+    """("steps", 600) as "600 steps", in the interface's language."""
+    unit, amount = value
+    return f"{_text(amount)} {tr(f'unit_{unit}', lang)}"
+
 
 FIELDS = (
     Field("activation", "select", ACTIVATIONS),
@@ -188,7 +201,7 @@ class SetupForm(VerticalScroll):
         elif isinstance(widget, Switch):
             widget.value = bool(value)
         elif isinstance(widget, Input):
-            widget.value = _text(value)
+            widget.value = budget_text(value, self.lang) if field.kind == "budget" else _text(value)
 
     def _show_error(self, field: Field, reason: str) -> None:
         error = self.query_one(f"#error-{field.key}", Static)
@@ -205,6 +218,9 @@ class SetupForm(VerticalScroll):
             suffix = "" if field.live else "*"
             self.query_one(f"#label-{field.key}", Label).update(tr(field.key, lang) + suffix)
         self.query_one("#legend", Static).update(self._legend())
+        if "budget" in self._shown:  # its units are words
+            with self.prevent(Input.Changed):
+                self._set_widget(BY_KEY["budget"], self._shown["budget"])
         if self.run_name is not None:
             self.border_title = f"{tr('setup', lang)}: {self.run_name}"
 
@@ -234,7 +250,9 @@ class SetupForm(VerticalScroll):
         new = field.value(candidate)
         if new != self._shown.get(key):
             self._shown[key] = new
-            self.post_message(SettingsEdited(self.run_name, field.changes(value), self.apply_all))
+            self.post_message(
+                SettingsEdited(self.run_name, field.changes(value), self.apply_all, field.key)
+            )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
