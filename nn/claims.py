@@ -159,9 +159,8 @@ class Measure:
         """The run step this measure reads (None: the end)."""
         if self.at_step is not None:
             return self.at_step
-        if self.at_epoch is not None:
-            rows = config.batch_rows(n_train)
-            return math.ceil(self.at_epoch * n_train / rows - 1e-9)
+        if self.at_epoch is not None:  # the first step at which the run's epoch count is there
+            return math.ceil(self.at_epoch * config.steps_per_epoch(n_train) - 1e-9)
         return None
 
     def label(self) -> str:
@@ -183,7 +182,12 @@ class Measure:
         if self.path is not None:
             return _path_value(self.metric, self.path)
         assert results is not None and self.run is not None
-        step = self.step_for(results.configs[self.run], results.n_train)
+        config = results.configs[self.run]
+        step = self.step_for(config, results.n_train)
+        if step is not None and step > config.budget_steps(results.n_train):
+            # A step the run is not set to reach (say, its budget was shortened): there is
+            # nothing to read there, and the last value would be a wrong answer. NaN fails.
+            return float("nan")
         if self.kind == "noise":
             return results.gradient_noise(step, self.run, int(self.batch_size or 1))
         if self.kind == "run":

@@ -73,6 +73,7 @@ class BatchSampler:
         self.x, self.y, self.rows, self.rng = x, y, rows, rng
         self.full = rows >= len(y)
         self.batches_per_epoch = max(1, len(y) // rows)  # one pass through one shuffle
+        # (RunConfig.steps_per_epoch counts the same, for budgets and claims)
         self.copy_epoch = x.nbytes <= self.EPOCH_COPY_BYTES
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y

@@ -262,11 +262,14 @@ class RunConfig:
             return n_train
         return min(int(self.batch_size), n_train)
 
+    def steps_per_epoch(self, n_train: int) -> int:
+        """Updates in one epoch: whole batches (the last partial batch is skipped)."""
+        return max(1, n_train // self.batch_rows(n_train))
+
     def budget_steps(self, n_train: int) -> int:
         """The number of updates this run trains for."""
         if self.epochs:
-            per_epoch = max(1, n_train // self.batch_rows(n_train))
-            return max(1, round(self.epochs * per_epoch))
+            return max(1, round(self.epochs * self.steps_per_epoch(n_train)))
         return self.steps
 
     def shape_key(self, n_inputs: int, n_outputs: int, n_train: int) -> tuple:

@@ -1,6 +1,8 @@
 """Claims evaluated on small, hand-built comparisons: what should pass passes, what should
 fail fails, and malformed claims say which key is wrong."""
 
+import math
+
 import pytest
 
 from nn import Comparison, RunConfig
@@ -65,6 +67,14 @@ def test_a_number_and_a_time_from_history(trained):
         left={"run": "good", "metric": "train_loss"}, op=">", right={"at_step": 0}, factor=0.99
     )
     assert not moved.evaluate(trained).passed
+
+
+def test_a_step_past_the_runs_budget_reads_nan_and_fails(trained):
+    """Not the last value: a run that was never going to reach step 500 has none there."""
+    late = claim(left={"run": "good", "metric": "train_loss", "at_step": 500}, op=">", right=0)
+    result = late.evaluate(trained)
+    assert not result.passed
+    assert math.isnan(result.measured["good train_loss at step 500"])
 
 
 def test_layer_metrics_and_equality_within_a_margin(trained):
