@@ -79,9 +79,19 @@ def test_the_interface_sees_whole_histories_though_the_child_sends_only_new_poin
         (60, "remove", "tanh"),
     ]
     loop = TrainingLoop(trained, ScriptedPipe(script), send)
-    loop.LABEL_INTERVAL = 0.0  # a snapshot after every chunk
+    loop.label_interval = lambda: 0.0  # a snapshot after every chunk
     loop.MAX_CHUNK = 5  # so that every command comes while the runs train
     loop.run()
     assert trained.done and trained.names == ["relu"] and len(received) > 50
     assert max(max(counts) for counts, _ in received) <= 2  # the last sent, and a new one
     assert any(starts == [0, 0] for _, starts in received[1:])  # the reset
+
+
+def test_slow_snapshots_come_less_often_so_training_keeps_most_of_the_time() -> None:
+    loop = TrainingLoop(comparison(), ScriptedPipe([]), lambda item: None)
+    loop._publish_seconds = 0.01  # small nets: five label snapshots a second
+    assert loop.label_interval() == TrainingLoop.LABEL_INTERVAL
+    loop._publish_seconds = 1.0  # 32 image nets: a snapshot costs a second
+    assert loop.label_interval() == 1.0 / TrainingLoop.SNAPSHOT_SHARE
+    loop._publish(detail=False)  # and what a snapshot costs is measured as it is taken
+    assert 0 < loop._publish_seconds < 1.0

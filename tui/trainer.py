@@ -54,6 +54,7 @@ class TrainingLoop:
     CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
     LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
+    SNAPSHOT_SHARE = 0.25  # at most about this share of the time goes to measuring
     MAX_CHUNK = 5000
 
     def __init__(
@@ -74,6 +75,7 @@ class TrainingLoop:
         self.wants_boundary = False
         self._chunk = 1
         self._last_label = self._last_detail = float("-inf")
+        self._publish_seconds = 0.0  # what the last snapshot cost, measuring and sending
         # Each run's config at step 0 and the user's live changes since, in order: a reset
         # replays them, but not the timeline's changes (those come again at their steps).
         self.start_configs = {run.name: run.config for run in comparison.runs}
@@ -105,8 +107,14 @@ class TrainingLoop:
                     self.playing = False
                     self._publish(detail=True)
                     self._send_claims()
-                elif now - self._last_label >= self.LABEL_INTERVAL:
+                elif now - self._last_label >= self.label_interval():
                     self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
+
+    def label_interval(self) -> float:
+        """Seconds from one snapshot to the next while playing: LABEL_INTERVAL, or longer
+        when snapshots are slow (32 image nets evaluated on 4000 samples each: about 1 s),
+        so that measuring takes no more than SNAPSHOT_SHARE of the time from training."""
+        return max(self.LABEL_INTERVAL, self._publish_seconds / self.SNAPSHOT_SHARE)
 
     def _handle_commands(self, block: bool) -> None:
         if not self.commands.poll(0.5 if block else 0):
@@ -247,6 +255,7 @@ class TrainingLoop:
     def _publish(self, detail: bool) -> None:
         comparison = self.comparison
         now = time.monotonic()
+        start = time.perf_counter()
         snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
         self._last_label = now
         boundary = None
@@ -260,6 +269,7 @@ class TrainingLoop:
         step, playing, done = comparison.step_count, self.playing, comparison.done
         snapshot, starts = self._history_news(snapshot)
         self.send(("snapshot", snapshot, starts, boundary, configs, step, playing, done))
+        self._publish_seconds = time.perf_counter() - start
 
     def _history_news(self, snapshot: Snapshot) -> tuple[Snapshot, tuple[int, ...]]:
         """The snapshot with each run's history cut to the points the interface lacks, and

@@ -213,6 +213,24 @@ def test_the_app_loop_and_run_preset_agree_on_the_playback_preset() -> None:
     assert [claim.passed for claim in claims] == [True, True, False]
 
 
+@pytest.mark.parametrize("name", preset_names())
+async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
+    """What a new user does with each preset: open it, read the intro, press play."""
+    preset = load_preset(name)
+    app = TrainlabApp(preset)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        assert caption_text(screen) == preset.captions_until(0)[-1].text("en")
+        runs = [config.name for config in preset.run_configs()]
+        assert list(screen.query_one(RunsTable).names) == runs
+        await pilot.press("space")
+        # three updates (or all: the init presets train one); 32 image nets take a while
+        await wait_for(pilot, lambda: screen.step >= 3 or screen.done, timeout=30)
+        if not screen.done:
+            await pilot.press("space")
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
 # -- the picker --------------------------------------------------------------------------
 
 
