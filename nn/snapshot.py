@@ -15,6 +15,12 @@ import numpy as np
 READY, TRAINING, PAUSED, DONE, DIVERGED = "ready", "training", "paused", "done", "diverged"
 
 
+# Snapshots evaluate every run on up to 4000 samples: for 32 image nets that costs more
+# than a second. Whoever takes them while training (the app's trainer, `trainlab run`)
+# spaces them so that measuring takes at most about this share of the time.
+MEASURING_SHARE = 0.25
+
+
 @dataclass(frozen=True)
 class Change:
     """A live change: at `step`, run `run` had `setting` changed from `old` to `new`."""

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,25 @@ def test_a_relative_data_path_is_taken_from_the_config_files_folder(tmp_path, mo
     monkeypatch.chdir(tmp_path)  # not the config's folder
     assert main(["run", "project/mine.toml"]) == 0
     assert "done" in capsys.readouterr().out
+
+
+def test_slow_snapshots_are_taken_less_often_than_every_chunk(
+    config_file, tmp_path, capsys, monkeypatch
+):
+    """Measuring may take a quarter of the time at most: here a snapshot costs far more
+    than the whole training, so the history has the first chunk's point and the last."""
+    from nn.comparison import Comparison
+
+    snapshot = Comparison.snapshot
+
+    def slow_snapshot(self, *args, **kwargs):
+        time.sleep(0.2)
+        return snapshot(self, *args, **kwargs)
+
+    monkeypatch.setattr(Comparison, "snapshot", slow_snapshot)
+    csv_path = tmp_path / "out.csv"
+    assert main(["run", str(config_file), "--csv", str(csv_path)]) == 0  # 60 steps, 60 chunks
+    assert [int(row["step"]) for row in csv.DictReader(csv_path.open())] == [1, 60]
 
 
 def test_run_without_a_terminal_prints_plain_progress_lines(config_file, capsys):

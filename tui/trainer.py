@@ -38,7 +38,7 @@ from nn.claims import ClaimResult
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
 from nn.presets import Preset, PresetRecorder
-from nn.snapshot import HistoryBuffer, Snapshot
+from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
 from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice
 
 Post = Callable[[Any], object]
@@ -54,7 +54,7 @@ class TrainingLoop:
     CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
     LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
-    SNAPSHOT_SHARE = 0.25  # at most about this share of the time goes to measuring
+    SNAPSHOT_SHARE = MEASURING_SHARE  # at most about this share of the time goes to measuring
     MAX_CHUNK = 5000
 
     def __init__(
