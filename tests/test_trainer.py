@@ -95,3 +95,21 @@ def test_slow_snapshots_come_less_often_so_training_keeps_most_of_the_time() -> 
     assert loop.label_interval() == 1.0 / TrainingLoop.SNAPSHOT_SHARE
     loop._publish(detail=False)  # and what a snapshot costs is measured as it is taken
     assert 0 < loop._publish_seconds < 1.0
+
+
+def test_between_slow_snapshots_the_step_count_still_goes_out() -> None:
+    sent: list[tuple] = []
+    loop = TrainingLoop(comparison(steps=10**6), ScriptedPipe([(1, "toggle", None)]), sent.append)
+    loop.label_interval = lambda: 60.0  # as if each snapshot cost 15 s
+    loop.MAX_CHUNK = 50
+
+    def send(item: tuple) -> None:
+        sent.append(item)
+        if len([i for i in sent if i[0] == "progress"]) == 3:
+            loop.stopped = True
+
+    loop.send = send
+    loop.run()
+    progress = [item[1] for item in sent if item[0] == "progress"]
+    assert len(progress) == 3 and progress == sorted(progress) and progress[0] > 0
+    assert [item[0] for item in sent].count("snapshot") == 2  # at the start, and on "toggle"

@@ -42,6 +42,15 @@ class SnapshotReady(Message):
         self.done = done
 
 
+class TrainingProgress(Message):
+    """The step count between two snapshots, when those are slow (spaced to keep training
+    going): enough to move the timeline's captions on time."""
+
+    def __init__(self, step: int) -> None:
+        super().__init__()
+        self.step = step
+
+
 class TrainerNotice(Message):
     """Something the user should read: a refused command, a failed reset. `key` is an
     i18n label (tui/i18n.py), `detail` the core's own words, appended untranslated."""

@@ -39,7 +39,7 @@ from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
 from nn.presets import Preset, PresetRecorder
 from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
-from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice
+from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice, TrainingProgress
 
 Post = Callable[[Any], object]
 Send = Callable[[tuple], None]
@@ -76,6 +76,7 @@ class TrainingLoop:
         self._chunk = 1
         self._last_label = self._last_detail = float("-inf")
         self._publish_seconds = 0.0  # what the last snapshot cost, measuring and sending
+        self._last_progress = float("-inf")
         # Each run's config at step 0 and the user's live changes since, in order: a reset
         # replays them, but not the timeline's changes (those come again at their steps).
         self.start_configs = {run.name: run.config for run in comparison.runs}
@@ -109,6 +110,9 @@ class TrainingLoop:
                     self._send_claims()
                 elif now - self._last_label >= self.label_interval():
                     self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
+                elif min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL:
+                    self._last_progress = now  # snapshots are spaced out: the step, at least
+                    self.send(("progress", self.comparison.step_count))
 
     def label_interval(self) -> float:
         """Seconds from one snapshot to the next while playing: LABEL_INTERVAL, or longer
@@ -415,6 +419,8 @@ class Trainer:
                 snapshot = whole_histories(news, starts, histories)
                 self.configs = {config.name: config for config in configs}
                 self._post(SnapshotReady(snapshot, boundary, configs, step, playing, done))
+            elif item[0] == "progress":
+                self._post(TrainingProgress(item[1]))
             elif item[0] == "claims":
                 self._post(ClaimsReady(*item[1:]))
             else:

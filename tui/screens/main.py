@@ -30,6 +30,7 @@ from tui.messages import (
     SettingsEdited,
     SnapshotReady,
     TrainerNotice,
+    TrainingProgress,
 )
 from tui.trainer import Trainer
 from tui.widgets.caption import Caption
@@ -169,6 +170,11 @@ class MainScreen(Screen):
         self._show_form()
         self._show_status()
         self._watch()
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        """Between two slow snapshots: the timeline's clock moves on, and its captions."""
+        self.step = message.step
+        self.query_one(Caption).show_step(message.step)
 
     def on_claims_ready(self, message: ClaimsReady) -> None:
         """The preset is played out: show what the core found, claim by claim."""
