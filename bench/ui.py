@@ -201,7 +201,7 @@ def probe_child(out: str, target: str) -> None:
     from nn.presets import load_scenario
     from tui import app as tui_app
     from tui.app import TrainlabApp
-    from tui.messages import SnapshotReady
+    from tui.messages import SnapshotReady, TrainingProgress
 
     class ProbedApp(TrainlabApp):
         """The app, plus two listeners. Textual calls each class's handler along the MRO,
@@ -224,12 +224,16 @@ def probe_child(out: str, target: str) -> None:
                 self.lags.append((now, now - event.time))
 
         def on_snapshot_ready(self, message: SnapshotReady) -> None:  # bubbled from the screen
+            self._log_step(message.step, message.playing)
+
+        def on_training_progress(self, message: TrainingProgress) -> None:  # between slow ones
+            self._log_step(message.step, True)
+
+        def _log_step(self, step: int, playing: bool) -> None:
             trainer = self.main_screen.trainer
             trainer_cpu = process_cpu_s(trainer.process.pid) if trainer else float("nan")
             ui_cpu = time.thread_time()  # this (the UI) thread's CPU time
-            self.snapshots.append(
-                (time.monotonic(), message.step, message.playing, ui_cpu, trainer_cpu)
-            )
+            self.snapshots.append((time.monotonic(), step, playing, ui_cpu, trainer_cpu))
 
     app = ProbedApp(load_scenario(target))
     app.run()
@@ -288,11 +292,14 @@ def read_probe(path: str, session: Session) -> Probe:
 
 
 def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
-    """The preset's Comparison stepped in a plain loop, no snapshots: the core's own pace,
-    as (steps per second, steps per CPU second)."""
+    """The preset's runs stepped in a plain loop, no snapshots: the core's own pace, as
+    (steps per second, steps per CPU second). Without the preset's budget, which could end
+    before the loop does (batch-norm trains 200 steps)."""
+    from nn.comparison import Comparison
     from nn.presets import load_scenario
 
-    comparison = load_scenario(target).comparison()
+    configs = load_scenario(target).run_configs()
+    comparison = Comparison([config.with_changes(steps=10**9, epochs=0.0) for config in configs])
     comparison.step(200)  # warm up
     steps, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:

@@ -18,7 +18,7 @@ READY, TRAINING, PAUSED, DONE, DIVERGED = "ready", "training", "paused", "done",
 # Snapshots evaluate every run on up to 4000 samples: for 32 image nets that costs more
 # than a second. Whoever takes them while training (the app's trainer, `trainlab run`)
 # spaces them so that measuring takes at most about this share of the time.
-MEASURING_SHARE = 0.25
+MEASURING_SHARE = 0.15
 
 
 @dataclass(frozen=True)

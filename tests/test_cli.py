@@ -118,8 +118,9 @@ def test_a_relative_data_path_is_taken_from_the_config_files_folder(tmp_path, mo
 def test_slow_snapshots_are_taken_less_often_than_every_chunk(
     config_file, tmp_path, capsys, monkeypatch
 ):
-    """Measuring may take a quarter of the time at most: here a snapshot costs far more
-    than the whole training, so the history has the first chunk's point and the last."""
+    """Measuring may take a small share of the time only (MEASURING_SHARE): here a
+    snapshot costs far more than the whole training, so the history has the first chunk's
+    point and the last."""
     from nn.comparison import Comparison
 
     snapshot = Comparison.snapshot
