@@ -294,12 +294,12 @@ def read_probe(path: str, session: Session) -> Probe:
 def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
     """The preset's runs stepped in a plain loop, no snapshots: the core's own pace, as
     (steps per second, steps per CPU second). Without the preset's budget, which could end
-    before the loop does (batch-norm trains 200 steps)."""
-    from nn.comparison import Comparison
+    before the loop does (batch-norm trains 200 steps); with its timeline, as the app."""
     from nn.presets import load_scenario
 
-    configs = load_scenario(target).run_configs()
-    comparison = Comparison([config.with_changes(steps=10**9, epochs=0.0) for config in configs])
+    preset = load_scenario(target)
+    endless = [config.with_changes(steps=10**9, epochs=0.0) for config in preset.run_configs()]
+    comparison = preset.comparison(endless)
     comparison.step(200)  # warm up
     steps, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:

@@ -268,8 +268,8 @@ class RunConfig:
 
     def budget_steps(self, n_train: int) -> int:
         """The number of updates this run trains for."""
-        if self.epochs:
-            return max(1, round(self.epochs * self.steps_per_epoch(n_train)))
+        if self.epochs:  # up to the first step at which the epoch count gets there
+            return max(1, math.ceil(self.epochs * self.steps_per_epoch(n_train) - 1e-9))
         return self.steps
 
     def shape_key(self, n_inputs: int, n_outputs: int, n_train: int) -> tuple:

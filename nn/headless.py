@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from nn.comparison import Comparison
 from nn.config import ConfigError
 from nn.data import DataError
 from nn.presets import Preset, PresetError, load_scenario, located
 from nn.snapshot import DIVERGED, MEASURING_SHARE, RunSnapshot, Snapshot
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+COSTLY_SNAPSHOT_SECONDS = 0.05  # below this, `trainlab run` keeps a history point per chunk
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
@@ -75,24 +75,27 @@ def train(
 ) -> tuple[Snapshot, float]:
     """Train to the end of the budget, with a progress display. Returns the final
     snapshot and the seconds spent training (not measuring)."""
-    comparison = Comparison(with_budget(preset, steps, epochs))
-    for event in preset.timeline:
-        if event.changes:
-            comparison.at_step(event.step, event.run, **event.changes)
+    comparison = preset.comparison(with_budget(preset, steps, epochs))
     total = max(run.budget for run in comparison.runs)
     progress = Progress(out, total)
     chunk = max(1, total // 100)
     training_seconds = measuring_seconds = 0.0
+    spaced = None  # decided at the first snapshot: are snapshots costly enough to space?
     while not comparison.done:
         start = time.perf_counter()
         comparison.step(chunk)
         training_seconds += time.perf_counter() - start
-        # History for --csv, as long as measuring takes no more than its share of the time
-        # (32 image nets evaluated on 4000 samples each cost more than training a chunk).
-        if measuring_seconds <= MEASURING_SHARE * (training_seconds + measuring_seconds):
+        # History for --csv: a point after every chunk, unless snapshots are costly (32
+        # image nets evaluated on 4000 samples each take about a second); then as often as
+        # keeps measuring within its share of the time.
+        if not spaced or measuring_seconds <= MEASURING_SHARE * (
+            training_seconds + measuring_seconds
+        ):
             start = time.perf_counter()
             comparison.snapshot(layers=False)
-            measuring_seconds += time.perf_counter() - start
+            cost = time.perf_counter() - start
+            measuring_seconds += cost
+            spaced = cost > COSTLY_SNAPSHOT_SECONDS if spaced is None else spaced
         progress.update(comparison.step_count)
     progress.finish()
     return comparison.snapshot(), training_seconds

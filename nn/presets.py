@@ -96,9 +96,10 @@ class Preset:
             _variant_config(self.base, name, overrides) for name, overrides in self.variants.items()
         ]
 
-    def comparison(self) -> Comparison:
-        """The runs side by side, with the timeline's changes scheduled at their steps."""
-        comparison = Comparison(self.run_configs())
+    def comparison(self, configs: list[RunConfig] | None = None) -> Comparison:
+        """The runs side by side (or `configs` in their place: the same runs with another
+        budget, say), with the timeline's changes scheduled at their steps."""
+        comparison = Comparison(self.run_configs() if configs is None else configs)
         for event in self.timeline:
             if event.changes:
                 comparison.at_step(event.step, event.run, **event.changes)

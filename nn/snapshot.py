@@ -6,7 +6,7 @@ thread and drawn at leisure while training goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -185,3 +185,14 @@ class Snapshot:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(run.name for run in self.runs)
+
+    def advanced_to(self, step: int) -> Snapshot:
+        """This snapshot with the runs still training moved on to `step` (their epoch in
+        proportion) and nothing else: what is known between two costly measurements."""
+        runs = tuple(
+            replace(run, step=step, epoch=run.epoch * step / run.step if run.step else 0.0)
+            if run.status in (READY, TRAINING) and step > run.step
+            else run
+            for run in self.runs
+        )
+        return replace(self, runs=runs)

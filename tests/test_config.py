@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn import Comparison, ConfigError, DataConfig, OptimizerConfig, RunConfig
+from nn.claims import Measure
 from nn.config import (
     ACTIVATIONS,
     DTYPES,
@@ -231,6 +232,17 @@ def test_budget_in_epochs_counts_whole_batches_per_epoch():
     assert config.budget_steps(n_train=168) == 2 * (168 // 16)
     assert RunConfig(batch_size="full", epochs=3.0).budget_steps(168) == 3
     assert RunConfig(steps=77).budget_steps(168) == 77
+    # part of an epoch: up to the first step at which the epoch count gets there
+    assert RunConfig(batch_size=16, epochs=2.5).budget_steps(n_train=216) == 33  # 13 a epoch
+
+
+def test_a_claim_at_an_epoch_reads_the_step_at_which_the_run_counts_that_epoch():
+    config = RunConfig(batch_size=32, epochs=2.5)
+    assert Measure("train_loss", at_epoch=1).step_for(config, 2000) == 62  # 2000 // 32
+    n_train = 216  # 13 whole batches of 16 an epoch
+    config = RunConfig(batch_size=16, epochs=2.5)
+    last = Measure("train_loss", at_epoch=2.5).step_for(config, n_train)
+    assert last == config.budget_steps(n_train) == 33  # the run's end, not past it
 
 
 # -- memory guard ---------------------------------------------------------------------------

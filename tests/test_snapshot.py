@@ -68,3 +68,18 @@ def test_snapshots_already_taken_keep_their_history(spiral) -> None:
     assert first.step.tolist() == [0]
     assert second.step.tolist() == [0, 3] and np.isnan(second.effective_step[-1])
     assert comparison.snapshot(layers=False).run("run").history.step.tolist() == [0, 3]
+
+
+def test_advancing_a_snapshot_moves_only_the_runs_still_training(spiral) -> None:
+    base = RunConfig(name="calm", layers=(8,), batch_size=16, steps=1000)
+    runs = [base, base.with_changes(name="wild", lr=1e6, activation="linear", optimizer="sgd")]
+    comparison = Comparison(runs, spiral)
+    comparison.step(20)
+    snapshot = comparison.snapshot(layers=False)
+    assert snapshot.run("wild").status == "diverged"
+    later = snapshot.advanced_to(40)
+    calm = later.run("calm")
+    assert calm.step == 40 and calm.epoch == pytest.approx(2 * snapshot.run("calm").epoch)
+    assert calm.train_loss == snapshot.run("calm").train_loss  # nothing else is known yet
+    assert later.run("wild") == snapshot.run("wild")  # it stopped where it diverged
+    assert snapshot.run("calm").step == 20  # the snapshot itself is unchanged

@@ -99,8 +99,8 @@ def test_slow_snapshots_come_less_often_so_training_keeps_most_of_the_time() -> 
 
 def test_between_slow_snapshots_the_step_count_still_goes_out() -> None:
     sent: list[tuple] = []
-    loop = TrainingLoop(comparison(steps=10**6), ScriptedPipe([(1, "toggle", None)]), sent.append)
-    loop.label_interval = lambda: 60.0  # as if each snapshot cost 15 s
+    loop = TrainingLoop(comparison(steps=20_000), ScriptedPipe([(1, "toggle", None)]), sent.append)
+    loop.label_interval = lambda: 60.0  # as if each snapshot cost seconds
     loop.MAX_CHUNK = 50
 
     def send(item: tuple) -> None:
@@ -113,3 +113,12 @@ def test_between_slow_snapshots_the_step_count_still_goes_out() -> None:
     progress = [item[1] for item in sent if item[0] == "progress"]
     assert len(progress) == 3 and progress == sorted(progress) and progress[0] > 0
     assert [item[0] for item in sent].count("snapshot") == 2  # at the start, and on "toggle"
+
+
+def test_a_single_step_sends_one_snapshot_not_two() -> None:
+    """Each "s" is seen, by one snapshot: with 32 image nets a second one costs a second."""
+    sent: list[tuple] = []
+    script = [(1, "step", None), (3, "step", None)]
+    TrainingLoop(comparison(), ScriptedPipe(script), sent.append).run()
+    steps = [item[5] for item in sent if item[0] == "snapshot"]
+    assert steps == [0, 1, 2]

@@ -12,9 +12,12 @@ interface has the other: neither waits for the other.
 The child checks for commands between chunks of ~15 ms, so pause, reset and quit act
 well within 0.2 s; it sends a snapshot at most every 200 ms: cheap metrics each time,
 per-layer statistics and the decision grid only as often as the charts can draw them
-(~4 Hz). Messages carry plain, picklable data: snapshots and frozen configs. A snapshot's
-history carries only the points the interface has not had; the thread worker joins them
-to the rest, so the interface sees whole histories.
+(~4 Hz). When snapshots are costly (32 image nets: about a second each), they are spaced
+so that measuring takes at most MEASURING_SHARE of the time, and in between the child
+sends the step count alone ("progress" → TrainingProgress). Messages carry plain,
+picklable data: snapshots and frozen configs. A snapshot's history carries only the
+points the interface has not had; the thread worker joins them to the rest, so the
+interface sees whole histories.
 
 A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
 uses: chunks never step past a step a claim reads, and when every run is done the child
@@ -77,6 +80,7 @@ class TrainingLoop:
         self._last_label = self._last_detail = float("-inf")
         self._publish_seconds = 0.0  # what the last snapshot cost, measuring and sending
         self._last_progress = float("-inf")
+        self._fresh = False  # the last command handled published the state itself
         # Each run's config at step 0 and the user's live changes since, in order: a reset
         # replays them, but not the timeline's changes (those come again at their steps).
         self.start_configs = {run.name: run.config for run in comparison.runs}
@@ -110,7 +114,9 @@ class TrainingLoop:
                     self._send_claims()
                 elif now - self._last_label >= self.label_interval():
                     self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
-                elif min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL:
+                elif self.label_interval() >= 2 * self.LABEL_INTERVAL and (
+                    min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL
+                ):
                     self._last_progress = now  # snapshots are spaced out: the step, at least
                     self.send(("progress", self.comparison.step_count))
 
@@ -123,16 +129,17 @@ class TrainingLoop:
     def _handle_commands(self, block: bool) -> None:
         if not self.commands.poll(0.5 if block else 0):
             return
-        handled = detail = False
+        handled = detail = self._fresh = False
         while self.commands.poll(0):
             command, argument = self.commands.recv()
             if command == "watch" and tuple(argument) == (self.selected, self.wants_boundary):
                 continue  # nothing new: no snapshot in reply, or each reply would ask again
             handled = True
             detail = self._do(command, argument) or detail
+            self._fresh = command == "step"  # the snapshot it sent is still the state
             if self.stopped:
                 return
-        if handled:
+        if handled and not self._fresh:  # a step already sent its own
             self._publish(detail=detail or not self.playing)
 
     def _notice(self, key: str, detail: str = "", severity: str = "information") -> None:
@@ -259,7 +266,7 @@ class TrainingLoop:
     def _publish(self, detail: bool) -> None:
         comparison = self.comparison
         now = time.monotonic()
-        start = time.perf_counter()
+        start = time.thread_time()  # CPU time: a moment without the CPU is not a cost
         snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
         self._last_label = now
         boundary = None
@@ -273,7 +280,7 @@ class TrainingLoop:
         step, playing, done = comparison.step_count, self.playing, comparison.done
         snapshot, starts = self._history_news(snapshot)
         self.send(("snapshot", snapshot, starts, boundary, configs, step, playing, done))
-        self._publish_seconds = time.perf_counter() - start
+        self._publish_seconds = time.thread_time() - start
 
     def _history_news(self, snapshot: Snapshot) -> tuple[Snapshot, tuple[int, ...]]:
         """The snapshot with each run's history cut to the points the interface lacks, and

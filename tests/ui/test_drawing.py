@@ -107,7 +107,7 @@ async def test_a_snapshot_repaints_rows_not_the_table(app: TrainlabApp):
             widths = dict(table._widths)
             repainted.clear()
             table.refresh = spy  # type: ignore[method-assign]
-            await wait_for(pilot, lambda step=screen.step: screen.step > step)
+            await wait_for(pilot, lambda seen=screen.snapshot: screen.snapshot is not seen)
             table.refresh = original  # type: ignore[method-assign]
             if table._widths == widths:
                 break

@@ -228,6 +228,7 @@ async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
         await wait_for(pilot, lambda: screen.step >= 3 or screen.done, timeout=30)
         if not screen.done:
             await pilot.press("space")
+            await wait_for(pilot, lambda: not screen.playing)
         assert not [n for n in app._notifications if n.severity == "error"]
 
 

@@ -1,8 +1,9 @@
 """The main screen: setup form, runs table, charts and caption around one trainer.
 
 The screen owns the Trainer (a worker thread) and turns keys into trainer commands or
-live changes. Everything it shows comes from `SnapshotReady` messages (and, at the end of a
-preset, `ClaimsReady`: the claims the core checked); it computes no statistics itself.
+live changes. Everything it shows comes from `SnapshotReady` messages (between snapshots
+spaced for cost, `TrainingProgress`: the step alone; at the end of a preset,
+`ClaimsReady`: the claims the core checked); it computes no statistics itself.
 """
 
 from __future__ import annotations
@@ -172,9 +173,12 @@ class MainScreen(Screen):
         self._watch()
 
     def on_training_progress(self, message: TrainingProgress) -> None:
-        """Between two slow snapshots: the timeline's clock moves on, and its captions."""
+        """Between two slow snapshots: the timeline's clock moves on, its captions, and the
+        step (and epoch) of the rows still training; the rest waits for the snapshot."""
         self.step = message.step
         self.query_one(Caption).show_step(message.step)
+        if self.snapshot is not None:
+            self.query_one(RunsTable).show(self.snapshot.advanced_to(message.step), self.playing)
 
     def on_claims_ready(self, message: ClaimsReady) -> None:
         """The preset is played out: show what the core found, claim by claim."""
