@@ -72,8 +72,6 @@ class BatchSampler:
     def __init__(self, x: np.ndarray, y: np.ndarray, rows: int, rng: np.random.Generator):
         self.x, self.y, self.rows, self.rng = x, y, rows, rng
         self.full = rows >= len(y)
-        self.batches_per_epoch = max(1, len(y) // rows)  # one pass through one shuffle
-        # (RunConfig.steps_per_epoch counts the same, for budgets and claims)
         self.copy_epoch = x.nbytes <= self.EPOCH_COPY_BYTES
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y
@@ -498,7 +496,7 @@ class Comparison:
             effective = [s.effective_step for s in stats if s.effective_step is not None]
             row = {
                 "step": run.step,
-                "epoch": run.step / group.sampler.batches_per_epoch,
+                "epoch": run.step / run.config.steps_per_epoch(self.n_train),
                 "train_loss": float(train_loss[index]),
                 "train_accuracy": float(train_accuracy[index]),
                 "test_loss": float(test_loss[index]),

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from nn import Comparison, RunConfig
-from nn.snapshot import HISTORY_FIELDS, HistoryBuffer
+from nn.snapshot import HISTORY_FIELDS, MEASURING_SHARE, HistoryBuffer
 from tui.trainer import TrainingLoop, whole_histories
 
 
@@ -92,7 +92,7 @@ def test_slow_snapshots_come_less_often_so_training_keeps_most_of_the_time() -> 
     loop._publish_seconds = 0.01  # small nets: five label snapshots a second
     assert loop.label_interval() == TrainingLoop.LABEL_INTERVAL
     loop._publish_seconds = 1.0  # 32 image nets: a snapshot costs a second
-    assert loop.label_interval() == 1.0 / TrainingLoop.SNAPSHOT_SHARE
+    assert loop.label_interval() == 1.0 / MEASURING_SHARE
     loop._publish(detail=False)  # and what a snapshot costs is measured as it is taken
     assert 0 < loop._publish_seconds < 1.0
 

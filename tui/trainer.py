@@ -57,7 +57,6 @@ class TrainingLoop:
     CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
     LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
-    SNAPSHOT_SHARE = MEASURING_SHARE  # at most about this share of the time goes to measuring
     MAX_CHUNK = 5000
 
     def __init__(
@@ -123,8 +122,8 @@ class TrainingLoop:
     def label_interval(self) -> float:
         """Seconds from one snapshot to the next while playing: LABEL_INTERVAL, or longer
         when snapshots are slow (32 image nets evaluated on 4000 samples each: about 1 s),
-        so that measuring takes no more than SNAPSHOT_SHARE of the time from training."""
-        return max(self.LABEL_INTERVAL, self._publish_seconds / self.SNAPSHOT_SHARE)
+        so that measuring takes no more than MEASURING_SHARE of the time from training."""
+        return max(self.LABEL_INTERVAL, self._publish_seconds / MEASURING_SHARE)
 
     def _handle_commands(self, block: bool) -> None:
         if not self.commands.poll(0.5 if block else 0):
