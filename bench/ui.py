@@ -198,7 +198,7 @@ def probe_child(out: str, target: str) -> None:
     import tui.cli  # noqa: F401, I001  (first: sets BLAS threads before NumPy loads, as trainlab)
     from textual import events
 
-    from nn.presets import load_scenario
+    from presets.loader import load_scenario
     from tui import app as tui_app
     from tui.app import TrainlabApp
     from tui.messages import SnapshotReady, TrainingProgress
@@ -295,7 +295,7 @@ def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
     """The preset's runs stepped in a plain loop, no snapshots: the core's own pace, as
     (steps per second, steps per CPU second). Without the preset's budget, which could end
     before the loop does (batch-norm trains 200 steps); with its timeline, as the app."""
-    from nn.presets import load_scenario
+    from presets.loader import load_scenario
 
     preset = load_scenario(target)
     endless = [config.with_changes(steps=10**9, epochs=0.0) for config in preset.run_configs()]

@@ -1,4 +1,14 @@
-"""trainlab's training core: NumPy only, no screen.
+"""trainlab's training core: NumPy only, no screen, no scenarios, no language.
+
+    config.py       a run's settings, validated, to and from TOML
+    data/           the data sets: 2-D shapes, the probe, Fashion-MNIST, the user's files
+    layers.py       each layer's forward and backward pass
+    network.py      a stack of runs' networks as one computation
+    optimizers.py   SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam (one registry)
+    comparison.py   runs side by side, fed the same mini-batches; live changes
+    measure.py      what a snapshot measures: layer statistics, decision grid, noise
+    snapshot.py     what a comparison reports: plain, immutable data
+    surfaces.py     2-D loss surfaces and the paths optimizers walk on them
 
 The short way in::
 

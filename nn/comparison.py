@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from nn import measure
 from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
 from nn.network import StackedNetwork
@@ -32,13 +33,11 @@ from nn.snapshot import (
     TRAINING,
     Change,
     HistoryBuffer,
-    LayerStats,
     RunSnapshot,
     Snapshot,
 )
 
 EVAL_ROWS = 2000  # train/test metrics are measured on at most this many samples each
-HIST_BINS = 30
 
 
 def load_data(config: RunConfig) -> Dataset:
@@ -420,49 +419,19 @@ class Comparison:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For 2-D data: the run's predicted class and its confidence on a grid covering the
         data. Returns (xs, ys, probabilities of shape (len(ys), len(xs), classes))."""
-        if self.dataset.n_features != 2:
-            raise ValueError("decision regions exist only for 2-D data")
         self._drain_pending()
         group, index = self._locate(name)
-        x_all = np.concatenate([self.dataset.x_train, self.dataset.x_test])
-        low, high = x_all.min(axis=0), x_all.max(axis=0)
-        pad = (high - low) * margin
-        xs = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution[0])
-        ys = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution[1])
-        grid_x, grid_y = np.meshgrid(xs, ys)
-        points = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(group.network.dtype)
-        with np.errstate(all="ignore"):
-            probs = group.network.predict(points)[index]
-        return xs, ys, probs.reshape(len(ys), len(xs), -1)
+        return measure.decision_grid(group.network, index, self.dataset, resolution, margin)
 
     def gradient_noise(
         self, name: str, batch_sizes: Iterable[int], batches: int = 20
     ) -> dict[int, float]:
         """Mean cosine between mini-batch gradients and the full-batch gradient, per batch
-        size, at the run's current parameters (claim 1.2: small batches are noisy).
-        Changes nothing in the run: no dropout, no running statistics, its own sampling."""
+        size, at the run's current parameters (claim 1.2: small batches are noisy)."""
         self._drain_pending()
         group, index = self._locate(name)
-        network = group.network
-        x, y, *_ = self._data_arrays(str(network.dtype))
-        rng = np.random.default_rng(0)
-        saved = network.grads.copy()
-
-        def gradient(rows: np.ndarray | slice) -> np.ndarray:
-            network.loss_and_gradients(x[rows], y[rows], mode="probe")
-            return network.grads[index].astype(np.float64)
-
-        with np.errstate(all="ignore"):
-            full = gradient(slice(None))
-            result = {}
-            for size in batch_sizes:
-                cosines = []
-                for _ in range(batches):
-                    g = gradient(rng.choice(len(y), size=min(size, len(y)), replace=False))
-                    cosines.append(g @ full / (np.linalg.norm(g) * np.linalg.norm(full) + 1e-30))
-                result[int(size)] = float(np.mean(cosines))
-        network.grads[...] = saved
-        return result
+        x, y, *_ = self._data_arrays(str(group.network.dtype))
+        return measure.gradient_noise(group.network, index, x, y, batch_sizes, batches)
 
     def snapshot(self, layers: bool = True) -> Snapshot:
         """Measure every run now: losses and accuracies, and (unless layers=False) the
@@ -492,7 +461,13 @@ class Comparison:
             weights_finite = np.isfinite(network.params[index]).all()
             if run.active and not weights_finite:
                 run.status, run.diverged_step = DIVERGED, run.step
-            stats = _layer_stats(group, index, run) if layers else ()
+            stats = (
+                measure.layer_stats(
+                    network, index, run.config.activation, run.optimizer, group.previous_params
+                )
+                if layers
+                else ()
+            )
             effective = [s.effective_step for s in stats if s.effective_step is not None]
             row = {
                 "step": run.step,
@@ -546,74 +521,3 @@ def _describe(differences: dict[str, tuple[Any, Any]]) -> str:
         label = key.removeprefix("optimizer.").replace("name", "optimizer")
         parts.append(f"{label}={value:g}" if isinstance(value, float) else f"{label}={value}")
     return ", ".join(parts) or "base"
-
-
-def _layer_stats(group: Group, index: int, run: Run) -> tuple[LayerStats, ...]:
-    """Per dense layer: activations on the probe batch, gradients, weights, steps."""
-    network = group.network
-    activation = run.config.activation
-    hidden = [h[index] for h in network.hidden_outputs]
-    if activation == "sigmoid":
-        value_range = (0.0, 1.0)
-    elif activation == "tanh":
-        value_range = (-1.0, 1.0)
-    else:  # one range for all layers of the run, so the layers can be compared
-        low = min((float(h.min()) for h in hidden), default=0.0)
-        high = max((float(h.max()) for h in hidden), default=1.0)
-        if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
-            low, high = 0.0, 1.0
-        value_range = (low, high)
-    effective = run.optimizer.effective_step()
-    stats = []
-    for layer_index in range(len(network.dense)):
-        name = f"W{layer_index + 1}"
-        slot = network.slots[name]
-        weights = network.view(name)[index]
-        grad_norm = float(np.linalg.norm(network.view(name, network.grads)[index]))
-        previous = group.previous_params[index, slot.start : slot.stop]
-        weight_norm = float(np.linalg.norm(weights))
-        update_norm = float(np.linalg.norm(weights.reshape(-1) - previous))
-        magnitudes = np.abs(weights)
-        max_weight = float(magnitudes.max())  # NaN or inf once the run has diverged
-        abs_max = max_weight if math.isfinite(max_weight) else 1.0
-        weight_hist, weight_edges = np.histogram(weights, HIST_BINS, (-abs_max, abs_max))
-        outputs = hidden[layer_index] if layer_index < len(hidden) else None
-        if outputs is not None:
-            finite = np.isfinite(outputs).all()
-            act_hist, act_edges = np.histogram(
-                outputs if finite else np.zeros(1), HIST_BINS, value_range
-            )
-            mean, std = float(outputs.mean()), float(outputs.std())
-        else:
-            act_hist = act_edges = None
-            mean = std = float("nan")
-        saturated = dead = None
-        if outputs is not None and activation == "sigmoid":
-            saturated = float(((outputs < 0.01) | (outputs > 0.99)).mean())
-        elif outputs is not None and activation == "tanh":
-            saturated = float((np.abs(outputs) > 0.99).mean())
-        elif outputs is not None and activation in ("relu", "leaky_relu"):
-            dead = float((outputs <= 0).all(axis=0).mean())
-        stats.append(
-            LayerStats(
-                index=layer_index + 1,
-                activation_hist=act_hist,
-                activation_edges=act_edges,
-                activation_mean=mean,
-                activation_std=std,
-                saturated=saturated,
-                dead=dead,
-                grad_norm=grad_norm,
-                weight_hist=weight_hist,
-                weight_edges=weight_edges,
-                near_zero=float((magnitudes < 1e-3).mean()),
-                max_weight=max_weight,
-                update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
-                effective_step=(  # the median: a few dead units (h = 0) must not swamp it
-                    float(np.median(effective[slot.start : slot.stop]))
-                    if effective is not None
-                    else None
-                ),
-            )
-        )
-    return tuple(stats)

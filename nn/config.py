@@ -122,10 +122,6 @@ class DataConfig:
             f"a {self.name} data set needs the path of its file",
         )
 
-    @property
-    def is_images(self) -> bool:
-        return self.name in ("fashion-mnist", "mnist")
-
 
 @dataclass(frozen=True)
 class OptimizerConfig:

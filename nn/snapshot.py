@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-# Run statuses, in words the runs table shows.
-READY, TRAINING, PAUSED, DONE, DIVERGED = "ready", "training", "paused", "done", "diverged"
+# Run statuses (the app shows them in the user's language; "paused" is the app's own word).
+READY, TRAINING, DONE, DIVERGED = "ready", "training", "done", "diverged"
 
 
 # Snapshots evaluate every run on up to 4000 samples: for 32 image nets that costs more
@@ -30,9 +30,6 @@ class Change:
     setting: str
     old: Any
     new: Any
-
-    def describe(self) -> str:
-        return f"step {self.step}: {self.run} {self.setting} {self.old} → {self.new}"
 
 
 @dataclass(frozen=True)

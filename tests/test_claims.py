@@ -6,7 +6,7 @@ import math
 import pytest
 
 from nn import Comparison, RunConfig
-from nn.claims import ClaimError, parse_claim
+from presets.claims import ClaimError, parse_claim
 
 SPIRAL = {"name": "spiral", "samples": 120}
 
@@ -155,14 +155,14 @@ def test_malformed_claims_name_the_key(table, key, words):
     assert words in str(caught.value)
 
 
-def test_the_korean_text_falls_back_to_english_and_reaches_the_result():
+def test_the_korean_text_is_optional_and_reaches_the_result():
     zigzag = {"left": {"metric": "sign_changes", "path": {"optimizer": "sgd", "lr": 0.95}}}
     english_only = claim(**zigzag, op=">=", right=0)
-    assert english_only.text_in("ko") == english_only.text_in("en") == "a test claim"
-    assert english_only.evaluate(None).text_in("ko") == "a test claim"
+    assert english_only.text == {"en": "a test claim"}
+    assert english_only.evaluate(None).text == {"en": "a test claim"}
     korean = claim(**zigzag, op=">=", right=0, text_ko="시험용 주장")
-    assert (korean.text_in("en"), korean.text_in("ko")) == ("a test claim", "시험용 주장")
+    assert korean.text == {"en": "a test claim", "ko": "시험용 주장"}
     result = korean.evaluate(None)
-    assert (result.text_in("en"), result.text_in("ko")) == ("a test claim", "시험용 주장")
+    assert result.text == {"en": "a test claim", "ko": "시험용 주장"}
     # the JSON report of `trainlab check` keeps its shape: English only
     assert result.to_dict()["text"] == "a test claim" and "text_ko" not in result.to_dict()

@@ -181,13 +181,13 @@ def test_internal_error_exits_1(config_file, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nn.headless.train", broken)
+    monkeypatch.setattr("tui.commands.run.play", broken)
     assert main(["run", str(config_file)]) == 1
     assert "internal error: RuntimeError: boom" in capsys.readouterr().err
 
 
 def test_presets_lists_every_shipped_preset(capsys):
-    from nn.presets import preset_names
+    from presets.loader import preset_names
 
     assert main(["presets"]) == 0
     out = capsys.readouterr().out

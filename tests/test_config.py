@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nn import Comparison, ConfigError, DataConfig, OptimizerConfig, RunConfig
-from nn.claims import Measure
 from nn.config import (
     ACTIVATIONS,
     DTYPES,
@@ -20,6 +19,7 @@ from nn.config import (
     estimate_memory,
 )
 from nn.optimizers import OPTIMIZER_NAMES
+from presets.claims import Measure
 
 
 def error_of(make) -> ConfigError:

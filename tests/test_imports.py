@@ -1,4 +1,11 @@
-"""The house rule: `nn` knows no screen. No module under nn/ imports a UI package."""
+"""The house rules: the arrows between the three packages point one way.
+
+    tui ──▶ presets ──▶ nn
+
+`nn` (the training core) imports neither the scenarios nor the app, nor any UI package;
+`presets` (the scenarios) imports `nn` and no UI. Checked twice: statically, every import
+statement of every file, and by importing every module in a fresh interpreter.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import nn
 
-UI_PACKAGES = ("textual", "rich", "plotext", "tui")
-NN_DIR = Path(nn.__file__).parent
-NN_FILES = sorted(NN_DIR.rglob("*.py"))
+ROOT = Path(nn.__file__).parent.parent
+UI_PACKAGES = ("textual", "rich", "plotext")
+FORBIDDEN = {
+    "nn": {*UI_PACKAGES, "tui", "presets"},
+    "presets": {*UI_PACKAGES, "tui"},
+}
+
+
+def files_of(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(NN_DIR.parent).with_suffix("").parts
+    parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -31,38 +47,40 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-def test_the_static_check_sees_every_nn_module():
-    names = {path.relative_to(NN_DIR).as_posix() for path in NN_FILES}
-    assert {"network.py", "layers.py", "comparison.py", "data/__init__.py"} <= names
+def test_the_static_check_sees_every_module():
+    names = {path.relative_to(ROOT).as_posix() for path in files_of("nn") + files_of("presets")}
+    assert {"nn/network.py", "nn/measure.py", "presets/claims.py", "presets/loader.py"} <= names
 
 
-def test_no_nn_source_file_imports_a_ui_package():
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_source_file_imports_against_the_arrows(package):
     offenders = {
-        path.relative_to(NN_DIR).as_posix(): sorted(imported_roots(path) & set(UI_PACKAGES))
-        for path in NN_FILES
+        path.relative_to(ROOT).as_posix(): sorted(imported_roots(path) & FORBIDDEN[package])
+        for path in files_of(package)
     }
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
 IMPORT_EVERYTHING = """
 import importlib, json, pkgutil, sys
-import nn
-names = [m.name for m in pkgutil.walk_packages(nn.__path__, "nn.")]
+package = importlib.import_module(sys.argv[1])
+names = [m.name for m in pkgutil.walk_packages(package.__path__, sys.argv[1] + ".")]
 for name in names:
     importlib.import_module(name)
 print(json.dumps({"modules": names, "loaded": sorted(sys.modules)}))
 """
 
 
-def test_importing_every_nn_module_loads_no_ui_package():
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_importing_every_module_loads_nothing_against_the_arrows(package):
     result = subprocess.run(
-        [sys.executable, "-c", IMPORT_EVERYTHING],
+        [sys.executable, "-c", IMPORT_EVERYTHING, package],
         capture_output=True,
         text=True,
         check=True,
-        cwd=NN_DIR.parent,
+        cwd=ROOT,
     )
     report = json.loads(result.stdout)
-    assert {"nn", *report["modules"]} == {module_name(path) for path in NN_FILES}
-    loaded_ui = [name for name in report["loaded"] if name.split(".")[0] in UI_PACKAGES]
-    assert loaded_ui == []
+    assert {package, *report["modules"]} == {module_name(path) for path in files_of(package)}
+    loaded = [name for name in report["loaded"] if name.split(".")[0] in FORBIDDEN[package]]
+    assert loaded == []

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from nn.check import check_command
-from nn.presets import PresetError, load_preset, preset_names, run_preset, shipped_presets
+from presets import PresetError, load_preset, preset_names, run_preset, shipped_presets
+from tui.commands.check import check_command
 
 LECTURE_CLAIMS = [
     f"{s}.{n}" for s, count in ((1, 7), (2, 3), (3, 6), (4, 5)) for n in range(1, count + 1)
@@ -61,9 +61,10 @@ def test_shipped_presets_load_in_lecture_order():
     assert {"vanishing-gradient", "batch-norm", "optimizer-paths"} <= set(names)
     for name in names:
         preset = load_preset(name)
-        assert preset.title and preset.title_ko and preset.summary_ko and preset.section
+        for texts in (preset.title, preset.summary, preset.section):
+            assert texts.get("en") and texts.get("ko"), (name, texts)
         assert preset.captions_until(0), f"{name} has no intro caption at step 0"
-        assert all(c.en and c.ko for c in preset.captions_until(10**9)), name
+        assert all(c.text["en"] and c.text["ko"] for c in preset.captions_until(10**9)), name
         configs = preset.run_configs()
         assert len({c.name for c in configs}) == len(configs)
 
@@ -71,15 +72,14 @@ def test_shipped_presets_load_in_lecture_order():
 def test_every_summary_fits_one_line_of_the_picker_in_either_language():
     """The picker at 120 columns leaves 96 cells for a summary (Hangul is 2 cells wide)."""
     for preset in shipped_presets():
-        for summary in (preset.summary, preset.summary_ko):
+        for summary in preset.summary.values():
             assert cell_len("  " + summary) <= 96, (preset.name, summary)
 
 
 def test_every_shipped_claim_has_its_text_in_korean():
     for name in preset_names():
         for claim in load_preset(name).claims:
-            assert re.search("[가-힣]", claim.text_ko), f"{name} {claim.id}: {claim.text}"
-            assert claim.text_in("ko") == claim.text_ko and claim.text_in("en") == claim.text
+            assert re.search("[가-힣]", claim.text["ko"]), f"{name} {claim.id}: {claim.text}"
 
 
 def test_every_lecture_claim_is_checked_by_some_preset():
@@ -97,8 +97,8 @@ def test_variants_differ_from_the_base_and_keep_its_other_settings():
 
 def test_timeline_changes_apply_at_their_step_and_captions_come_in_order(tmp_path):
     preset = load_preset(write(tmp_path, SMALL))
-    assert [c.en for c in preset.captions_until(9)] == ["intro"]
-    assert [c.en for c in preset.captions_until(10)] == ["intro", "faster"]
+    assert [c.text["en"] for c in preset.captions_until(9)] == ["intro"]
+    assert [c.text["en"] for c in preset.captions_until(10)] == ["intro", "faster"]
     result = run_preset(preset)
     (change,) = result.final.changes
     assert (change.step, change.run, change.setting, change.new) == (10, "b", "lr", 0.5)
@@ -215,3 +215,36 @@ def test_a_presets_relative_data_path_is_taken_from_its_own_folder(tmp_path, mon
     preset = load_preset("lesson/mine.toml")
     assert {config.data.path for config in preset.run_configs()} == {"lesson/points.csv"}
     assert run_preset(preset).passed
+
+
+def test_another_seed_changes_every_run_and_a_generated_datas_draw():
+    preset = load_preset("dropout")  # image data: its draw does not depend on a seed
+    seeded = preset.with_seed(7)
+    assert {config.seed for config in seeded.run_configs()} == {7}
+    assert seeded.base.data == preset.base.data
+    spiral = load_preset("default").with_seed(3)
+    assert {(c.seed, c.data.seed) for c in spiral.run_configs()} == {(3, 3)}
+    assert load_preset("default").with_seed(0).run_configs() == load_preset("default").run_configs()
+
+
+def test_check_with_seeds_prints_each_claims_pass_rate(tmp_path):
+    path = write(tmp_path, SMALL)
+    out = io.StringIO()
+    assert check_command([str(path)], False, out=out, seeds=3) == 0
+    text = out.getvalue()
+    assert "mine seed 2: 1/1 claims pass" in text
+    assert "1.1   3/3" in text and "1 of 1 claims hold" in text
+    # a claim that fails at every seed: exit 1, and the seeds it failed at
+    out = io.StringIO()
+    code = check_command(
+        [str(write(tmp_path, SMALL.replace('op = ">="', 'op = "<"')))], True, out=out, seeds=2
+    )
+    report = json.loads(out.getvalue())
+    assert code == 1 and not report["passed"] and report["seeds"] == [0, 1]
+    assert report["claims"][0]["passed"] == 0 and report["claims"][0]["failed_seeds"] == [0, 1]
+
+
+def test_check_refuses_a_seed_count_below_1(tmp_path):
+    err = io.StringIO()
+    assert check_command([], False, err=err, seeds=0) == 2
+    assert "--seeds: must be at least 1" in err.getvalue()

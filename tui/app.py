@@ -19,7 +19,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from nn.data import Dataset
-from nn.presets import Preset
+from presets.preset import Preset
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
 from tui.screens.help import HelpScreen
 from tui.screens.main import LABEL_KEYS, MAIN_BINDINGS, MainScreen

@@ -2,7 +2,7 @@
 
 trainlab [PRESET_OR_CONFIG] [--lang ko]      open the app (default preset: "default")
 trainlab run PRESET_OR_CONFIG [--steps N | --epochs N] [--json FILE] [--csv FILE]
-trainlab check [PRESET ...] [--json]
+trainlab check [PRESET ...] [--json] [--seed S | --seeds N [--jobs J]]
 trainlab presets                              list the shipped presets
 """
 
@@ -64,16 +64,30 @@ def check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("presets", nargs="*", metavar="PRESET", help="default: all of them")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    seeds = parser.add_mutually_exclusive_group()
+    seeds.add_argument(
+        "--seed", type=int, metavar="S", help="play every run with seed S instead of its own"
+    )
+    seeds.add_argument(
+        "--seeds",
+        type=int,
+        metavar="N",
+        help="play each preset with seeds 0 … N-1 and print each claim's pass rate "
+        "(exit 1 if a claim passes for fewer than 90 %% of them)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="J", help="with --seeds: J presets at once"
+    )
     return parser
 
 
 def list_presets() -> int:
     """The shipped presets, a line each; one that does not load is named on stderr (exit 2)."""
-    from nn.presets import load_shipped
+    from presets import english, load_shipped
 
     presets, problems = load_shipped()
     for preset in presets:
-        print(f"{preset.name:<20} {preset.section:<28} {preset.summary}")
+        print(f"{preset.name:<20} {english(preset.section):<28} {english(preset.summary)}")
     for problem in problems:
         print(f"trainlab presets: {problem}", file=sys.stderr)
     return 2 if problems else 0
@@ -81,7 +95,7 @@ def list_presets() -> int:
 
 def open_app(target: str, lang: str) -> int:
     from nn.data import DataError
-    from nn.presets import PresetError, load_scenario
+    from presets.loader import PresetError, load_scenario
 
     try:
         preset = load_scenario(target)
@@ -113,15 +127,17 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(argv: list[str]) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     if command == "run":
-        from nn.headless import run_command
+        from tui.commands.run import run_command
 
         args = run_parser().parse_args(argv[1:])
         return run_command(args.target, args.steps, args.epochs, args.json, args.csv)
     if command == "check":
-        from nn.check import check_command
+        from tui.commands.check import check_command
 
         args = check_parser().parse_args(argv[1:])
-        return check_command(args.presets, args.json)
+        return check_command(
+            args.presets, args.json, seed=args.seed, seeds=args.seeds, jobs=args.jobs
+        )
     if command == "presets":
         return list_presets()
     args = app_parser().parse_args(argv)

@@ -64,6 +64,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "remove_failed": ("Cannot remove the run: ", "실행을 제거할 수 없음: "),
     "change_failed": ("Not applied: ", "적용 안 됨: "),
     "start_failed": ("Training cannot start: ", "학습을 시작할 수 없음: "),
+    "caption_config": (
+        "One run from {path}: press space to train it.",
+        "{path}의 실행 하나: 스페이스 키로 학습을 시작합니다.",
+    ),
     "claims_failed": ("A claim could not be checked: ", "주장을 확인할 수 없음: "),
     "trainer_ended": (
         "The training process ended unexpectedly; restart trainlab.",
@@ -137,6 +141,11 @@ def tr(key: str, lang: str = "en", **values: object) -> str:
     pair = LABELS.get(key)
     text = key if pair is None else (pair[1] if lang == "ko" and pair[1] else pair[0])
     return text.format(**values) if values else text
+
+
+def localized(texts: dict[str, str], lang: str) -> str:
+    """A scenario's text (presets' `Texts`) in `lang`, else in English."""
+    return texts.get(lang) or texts.get("en", "")
 
 
 def binding_label(key: str, lang: str) -> str:

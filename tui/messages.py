@@ -14,9 +14,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from nn.claims import ClaimResult
 from nn.config import RunConfig
 from nn.snapshot import Snapshot
+from presets.claims import ClaimResult
 
 Boundary = tuple[np.ndarray, np.ndarray, np.ndarray]  # Comparison.decision_grid's result
 

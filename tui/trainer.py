@@ -37,11 +37,12 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from nn.claims import ClaimResult
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
-from nn.presets import Preset, PresetRecorder
 from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
+from presets.claims import ClaimResult
+from presets.player import PresetRecorder
+from presets.preset import Preset
 from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice, TrainingProgress
 
 Post = Callable[[Any], object]

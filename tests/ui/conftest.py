@@ -11,7 +11,8 @@ import textual.app
 import textual.pilot
 from textual.pilot import Pilot
 
-from nn.presets import Preset, parse_preset
+from presets.loader import parse_preset
+from presets.preset import Preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
 from tui.widgets.charts_panel import REFRESH_SECONDS, ChartsPanel

@@ -10,7 +10,8 @@ from conftest import charts_drawn, main_screen, ready, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from nn.presets import Preset, load_preset, parse_preset, preset_names, run_preset
+from presets import Preset, load_preset, preset_names, run_preset
+from presets.loader import parse_preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
@@ -220,7 +221,7 @@ async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
     app = TrainlabApp(preset)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
-        assert caption_text(screen) == preset.captions_until(0)[-1].text("en")
+        assert caption_text(screen) == preset.captions_until(0)[-1].text["en"]
         runs = [config.name for config in preset.run_configs()]
         assert list(screen.query_one(RunsTable).names) == runs
         await pilot.press("space")
@@ -257,7 +258,7 @@ async def test_the_picker_lists_every_preset_and_opens_the_chosen_one() -> None:
         chosen = load_preset(target)
         runs = [config.name for config in chosen.run_configs()]
         await wait_for(pilot, lambda: list(screen.query_one(RunsTable).names) == runs)
-        assert caption_text(screen) == chosen.captions_until(0)[-1].text("en")
+        assert caption_text(screen) == chosen.captions_until(0)[-1].text["en"]
         assert not old.trainer.process.is_alive()  # the old scenario's training stopped
 
 
@@ -282,8 +283,8 @@ async def test_the_picker_speaks_korean() -> None:
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         for name, prompt in zip(preset_names(), prompts, strict=True):
             preset = load_preset(name)
-            assert preset.title_ko in prompt and preset.section_ko in prompt
-            assert preset.section_ko and preset.section not in prompt
+            assert preset.title["ko"] in prompt and preset.section["ko"] in prompt
+            assert preset.section["ko"] and preset.section["en"] not in prompt
 
 
 def notices(app: TrainlabApp) -> list[str]:
@@ -293,13 +294,13 @@ def notices(app: TrainlabApp) -> list[str]:
 async def test_a_broken_shipped_preset_is_reported_and_the_others_still_listed(
     tmp_path, monkeypatch
 ) -> None:
-    import nn.presets
+    import presets.loader
 
     broken = tmp_path / "broken.toml"
     broken.write_text(PLAY.replace("steps = 150", "steps = -1"), encoding="utf-8")
     names = preset_names()
-    shipped = nn.presets._shipped()
-    monkeypatch.setattr(nn.presets, "_shipped", lambda: shipped | {"broken": broken})
+    shipped = presets.loader._shipped()
+    monkeypatch.setattr(presets.loader, "_shipped", lambda: shipped | {"broken": broken})
     app = TrainlabApp(play_preset())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -345,7 +346,7 @@ async def test_a_file_of_ones_own_opens_from_the_picker_and_a_bad_one_is_explain
         await pilot.press(*str(good), "enter")
         await wait_for(pilot, lambda: main_screen(pilot) is not old)
         await ready(pilot)
-        assert app.preset.title == "Mine" and app.preset.path == str(good)
+        assert app.preset.title["en"] == "Mine" and app.preset.path == str(good)
 
 
 def test_picker_snapshot_120x40(snap_compare) -> None:

@@ -1,8 +1,8 @@
 """The main screen: setup form, runs table, charts and caption around one trainer.
 
-The screen owns the Trainer (a worker thread) and turns keys into trainer commands or
-live changes. Everything it shows comes from `SnapshotReady` messages (between snapshots
-spaced for cost, `TrainingProgress`: the step alone; at the end of a preset,
+The screen owns the Trainer (its handle on the training process) and turns keys into
+trainer commands or live changes. Everything it shows comes from `SnapshotReady` messages
+(between snapshots spaced for cost, `TrainingProgress`: the step alone; at the end of a preset,
 `ClaimsReady`: the claims the core checked); it computes no statistics itself.
 """
 
@@ -21,9 +21,9 @@ from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
 from nn.data import DataError, Dataset
 from nn.optimizers import OPTIMIZER_NAMES
-from nn.presets import Preset
 from nn.snapshot import Snapshot
-from tui.i18n import relabel_bindings, tr
+from presets.preset import Preset
+from tui.i18n import localized, relabel_bindings, tr
 from tui.messages import (
     ApplyAllChanged,
     ClaimsReady,
@@ -143,7 +143,7 @@ class MainScreen(Screen):
         self.stop_training()
 
     def stop_training(self) -> None:
-        """Ask the worker thread to finish; it does within one chunk (~15 ms)."""
+        """Ask the training process to finish; it does within one chunk (~15 ms)."""
         if self.trainer is not None:
             self.trainer.stop()
 
@@ -227,7 +227,7 @@ class MainScreen(Screen):
         runs = self.query_one(RunsTable)
         # Setting a border text repaints the whole table, so only when the words change; the
         # step is in every row, not here, or the table would repaint at every snapshot.
-        title = f"{tr('runs', self.lang)} · {self.preset.title_in(self.lang)}"
+        title = f"{tr('runs', self.lang)} · {localized(self.preset.title, self.lang)}"
         subtitle = f"{state} · {target}"
         if runs.border_title != title:
             runs.border_title = title

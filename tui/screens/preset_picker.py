@@ -19,19 +19,20 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from nn.data import DataError, Dataset
-from nn.presets import Preset, PresetError, load_scenario, load_shipped, located
-from tui.i18n import tr
+from presets.loader import PresetError, load_scenario, load_shipped, located
+from presets.preset import Preset
+from tui.i18n import localized, tr
 
 
 def preset_option(preset: Preset, lang: str, current: bool) -> Option:
     """Two lines: title · section (· current), then the one-line summary, indented."""
     mark = f"  · {tr('current', lang)}" if current else ""
     prompt = Content.assemble(
-        (preset.title_in(lang), "bold"),
-        ("  " + preset.section_in(lang) if preset.section else "", "italic"),
+        (localized(preset.title, lang), "bold"),
+        ("  " + localized(preset.section, lang) if preset.section else "", "italic"),
         (mark, "bold"),
         "\n  ",
-        (preset.summary_in(lang), "dim"),
+        (localized(preset.summary, lang), "dim"),
     )
     return Option(prompt, id=preset.name)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from nn.presets import Preset
+from presets.preset import Preset
+from tui.i18n import localized, tr
 
 
 class Caption(Static):
@@ -23,7 +24,8 @@ class Caption(Static):
     def show_step(self, step: int) -> None:
         self.step = step
         captions = self.preset.captions_until(step)
-        text = captions[-1].text(self.lang) if captions else self.preset.summary_in(self.lang)
+        texts = captions[-1].text if captions else self.preset.summary
+        text = localized(texts, self.lang) or tr("caption_config", self.lang, path=self.preset.path)
         if text != self._text:  # called at every snapshot; redraw only when the words change
             self._text = text
             self.update(text)

@@ -13,8 +13,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from nn.claims import ClaimResult
-from tui.i18n import tr
+from presets.claims import ClaimResult
+from tui.i18n import localized, tr
 
 
 def verdict(claim: ClaimResult) -> tuple[str, str]:
@@ -37,7 +37,7 @@ def claim_content(claim: ClaimResult, lang: str = "en") -> Content:
     """The claim's id and text in `lang`, then the values it measured, labelled as
     `trainlab check` prints them (metric and run names are the same in every language)."""
     measured = " · ".join(f"{label} = {value:.4g}" for label, value in claim.measured.items())
-    return Content.assemble(f"{claim.id:<4} {claim.text_in(lang)}", "\n", (measured, "dim"))
+    return Content.assemble(f"{claim.id:<4} {localized(claim.text, lang)}", "\n", (measured, "dim"))
 
 
 class ClaimsPanel(VerticalScroll):

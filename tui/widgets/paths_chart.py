@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from rich.text import Text
 
-from nn.surfaces import SURFACES, contour_grid, get_surface, textbook_paths
+from nn.surfaces import contour_grid, get_surface, textbook_paths
 from tui.widgets.plot import Axes, Chart, Series, figure, run_style, stacked
 
 CONTOUR_LEVELS = 7
@@ -43,12 +43,6 @@ class PathsChart(Chart):
         get_surface(name)  # a ValueError naming the known surfaces for a wrong name
         self.surface = name
         self.invalidate()
-
-    def next_surface(self) -> str:
-        """Switch to the next surface (a key binding's action) and return its name."""
-        names = list(SURFACES)
-        self.set_surface(names[(names.index(self.surface) + 1) % len(names)])
-        return self.surface
 
     def draw(self, width: int, height: int) -> Text:
         surface = get_surface(self.surface)

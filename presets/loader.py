@@ -1,129 +1,38 @@
-"""Presets: the lecture as scenarios a student replays and the program checks.
+"""Finding, reading and validating presets.
 
-A preset is a TOML file (presets/*.toml, or any path): a base run, variants that each
-change one thing, a timeline (at step N: change a setting, show a caption) and claims
-(nn/claims.py). Presets are data: the same config types load them, and every mistake in
-one is reported with the file and the key (or line) where it is, and what was expected.
-The format is documented in presets/README.md.
+A preset is a TOML file (presets/*.toml, or any path). Presets are data: the same config
+types load them, and every mistake in one is reported with the file and the key (or line)
+where it is, and what was expected. The format is documented in presets/README.md.
 """
 
 from __future__ import annotations
 
 import re
-import time
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nn.claims import (
+from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.optimizers import OPTIMIZERS
+from presets.claims import (
     ACTIVATION_SPECIFIC,
     HIDDEN_LAYER_METRICS,
     Claim,
     ClaimError,
-    ClaimResult,
     Measure,
     parse_claim,
 )
-from nn.comparison import Comparison, load_data
-from nn.config import LIVE_FIELDS, ConfigError, RunConfig
-from nn.data import Dataset
-from nn.optimizers import OPTIMIZERS
-from nn.snapshot import Snapshot
+from presets.preset import Caption, Preset, TimelineEvent, run_config, variant_config
+from presets.texts import is_text_key, parse_texts
 
-PRESET_KEYS = (
-    "title",
-    "title_ko",
-    "section",
-    "section_ko",
-    "summary",
-    "summary_ko",
-    "snapshot_every",
-    "base",
-    "variants",
-    "timeline",
-    "claims",
-)
-TEXT_KEYS = ("title", "title_ko", "section", "section_ko", "summary", "summary_ko")
-EVENT_KEYS = ("step", "run", "change", "caption", "caption_ko")
+TEXT_KEYS = ("title", "section", "summary")  # each also as title_ko, ... (any language code)
+PRESET_KEYS = (*TEXT_KEYS, "snapshot_every", "base", "variants", "timeline", "claims")
+EVENT_KEYS = ("step", "run", "change", "caption")
 
 
 class PresetError(ValueError):
     """A preset file is unusable; the message names the file, the line or key, and why."""
-
-
-@dataclass(frozen=True)
-class Caption:
-    step: int
-    en: str
-    ko: str
-
-    def text(self, lang: str = "en") -> str:
-        return self.ko if lang == "ko" and self.ko else self.en
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    """At `step`: apply `changes` to run `run` (None: every run) and/or show a caption."""
-
-    step: int
-    run: str | None
-    changes: dict[str, Any]
-    caption: Caption | None
-
-
-@dataclass(frozen=True)
-class Preset:
-    name: str  # the file stem, e.g. "vanishing-gradient"
-    title: str
-    title_ko: str
-    section: str  # the LECTURE.md section, e.g. "2. Vanishing gradients"
-    section_ko: str  # and in Korean, e.g. "2. 기울기 소실"
-    summary: str
-    summary_ko: str
-    base: RunConfig
-    variants: dict[str, dict[str, Any]]  # run name -> overrides of the base
-    timeline: tuple[TimelineEvent, ...]
-    claims: tuple[Claim, ...]
-    snapshot_every: int  # steps between snapshots when checking headless
-    path: str = ""  # where it was loaded from
-
-    def run_configs(self) -> list[RunConfig]:
-        """The base run first, then one run per variant."""
-        return [self.base] + [
-            _variant_config(self.base, name, overrides) for name, overrides in self.variants.items()
-        ]
-
-    def comparison(self, configs: list[RunConfig] | None = None) -> Comparison:
-        """The runs side by side (or `configs` in their place: the same runs with another
-        budget, say), with the timeline's changes scheduled at their steps."""
-        comparison = Comparison(self.run_configs() if configs is None else configs)
-        for event in self.timeline:
-            if event.changes:
-                comparison.at_step(event.step, event.run, **event.changes)
-        return comparison
-
-    def captions_until(self, step: int) -> list[Caption]:
-        """Captions due by `step`, in order (the one at step 0 is the intro)."""
-        return [e.caption for e in self.timeline if e.caption is not None and e.step <= step]
-
-    def title_in(self, lang: str = "en") -> str:
-        return self.title_ko if lang == "ko" and self.title_ko else self.title
-
-    def summary_in(self, lang: str = "en") -> str:
-        return self.summary_ko if lang == "ko" and self.summary_ko else self.summary
-
-    def section_in(self, lang: str = "en") -> str:
-        return self.section_ko if lang == "ko" and self.section_ko else self.section
-
-    def user_dataset(self) -> Dataset | None:
-        """The user's own data (a file or folder given by `path`, or the full image set),
-        read now, so that a bad file is reported before anything starts (DataError);
-        None for shipped data, which cannot be bad."""
-        data = self.base.data
-        return load_data(self.base) if data.path or data.full else None
 
 
 # -- finding and loading -----------------------------------------------------------------
@@ -209,12 +118,9 @@ def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
     """A single run's config as a scenario: one run, no timeline, no claims."""
     return Preset(
         name=name,
-        title=name,
-        title_ko=name,
-        section="",
-        section_ko="",
-        summary=f"one run from {where or name}",
-        summary_ko=f"{where or name}의 실행 하나",
+        title={"en": name},  # a file's name: the same in every language
+        section={},
+        summary={},  # the app says in its own words what a config file is
         base=config,
         variants={},
         timeline=(),
@@ -287,14 +193,12 @@ def _toml_message(error: tomllib.TOMLDecodeError) -> str:
 
 def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
     for key in raw:
-        if key not in PRESET_KEYS:
-            raise ConfigError(key, f"unknown key; known ones are {', '.join(PRESET_KEYS)}")
+        if key not in PRESET_KEYS and not is_text_key(key, TEXT_KEYS):
+            known = ", ".join(PRESET_KEYS)
+            raise ConfigError(key, f"unknown key; known ones are {known} (and title_ko, …)")
     if "title" not in raw:
         raise ConfigError("title", "missing; every preset needs a title")
-    texts = {key: raw.get(key, "") for key in TEXT_KEYS}
-    for key, value in texts.items():
-        if not isinstance(value, str):
-            raise ConfigError(key, f"must be text, got {value!r}")
+    texts = {key: parse_texts(raw, key, "", ConfigError) for key in TEXT_KEYS}
     snapshot_every = raw.get("snapshot_every", 50)
     if (
         not isinstance(snapshot_every, int)
@@ -307,7 +211,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
     base_raw = raw.get("base", {})
     if not isinstance(base_raw, dict):
         raise ConfigError("base", f"must be a table of run settings, got {base_raw!r}")
-    base = _run_config(base_raw, "base")
+    base = run_config(base_raw, "base")
     variants_raw = raw.get("variants", {})
     if not isinstance(variants_raw, dict):
         raise ConfigError(
@@ -324,7 +228,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
                 f"variants.{run_name}",
                 f"the base run is already named {run_name!r}; give the variant another name",
             )
-        if _variant_config(base, run_name, overrides).data != base.data:  # also validates
+        if variant_config(base, run_name, overrides).data != base.data:  # also validates
             raise ConfigError(
                 f"variants.{run_name}.data",
                 "every run of a preset trains on the base's data, so that all see the same "
@@ -332,7 +236,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
             )
         variants[run_name] = overrides
     configs = {base.name: base} | {
-        run_name: _variant_config(base, run_name, o) for run_name, o in variants.items()
+        run_name: variant_config(base, run_name, o) for run_name, o in variants.items()
     }
     timeline = tuple(
         _parse_event(event, f"timeline[{i}]", configs)
@@ -354,29 +258,6 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
     )
 
 
-def _variant_config(base: RunConfig, name: str, overrides: dict[str, Any]) -> RunConfig:
-    """The base with a variant's overrides, validated like any run (RunConfig.from_dict)."""
-    overrides = dict(overrides)
-    if isinstance(overrides.get("optimizer"), str):  # a new optimizer keeps the base's lr
-        overrides["optimizer"] = {"name": overrides["optimizer"]}
-    values = base.to_dict()
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(values.get(key), dict):
-            values[key] = {**values[key], **value}
-        else:
-            values[key] = value
-    values["name"] = name
-    return _run_config(values, f"variants.{name}")
-
-
-def _run_config(values: dict[str, Any], table: str) -> RunConfig:
-    """RunConfig.from_dict, with the key of a bad setting given as a dotted path."""
-    try:
-        return RunConfig.from_dict(values)
-    except ConfigError as error:
-        raise ConfigError(f"{table}.{error.field}", error.reason) from None
-
-
 def _array_of_tables(value: Any, key: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise ConfigError(key, f"must be an array of tables ([[{key}]] sections)")
@@ -390,9 +271,10 @@ def _check_run(run: Any, where: str, configs: dict[str, RunConfig]) -> None:
 
 def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig]) -> TimelineEvent:
     for key in raw:
-        if key not in EVENT_KEYS:
+        if key not in EVENT_KEYS and not is_text_key(key, ("caption",)):
             raise ConfigError(
-                f"{where}.{key}", f"unknown key; known ones are {', '.join(EVENT_KEYS)}"
+                f"{where}.{key}",
+                f"unknown key; known ones are {', '.join(EVENT_KEYS)} (and caption_ko, …)",
             )
     step = raw.get("step")
     if not isinstance(step, int) or isinstance(step, bool) or step < 0:
@@ -420,13 +302,8 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
                 raise ConfigError(
                     f"{where}.change.{key}", f"not a usable value: {value!r}"
                 ) from None
-    caption = None
-    if "caption" in raw or "caption_ko" in raw:
-        en, ko = raw.get("caption", ""), raw.get("caption_ko", "")
-        for key, value in (("caption", en), ("caption_ko", ko)):
-            if not isinstance(value, str):
-                raise ConfigError(f"{where}.{key}", f"must be text, got {value!r}")
-        caption = Caption(step, en, ko)
+    texts = parse_texts(raw, "caption", where, ConfigError)
+    caption = Caption(step, texts) if texts else None
     if not changes and caption is None:
         raise ConfigError(where, "an event needs a change, a caption, or both")
     return TimelineEvent(step, run, dict(changes), caption)
@@ -508,121 +385,3 @@ def _ever_adaptive(run: str, config: RunConfig, timeline: tuple[TimelineEvent, .
         if event.run in (None, run) and change is not None:
             names.append(change.get("name") if isinstance(change, dict) else change)
     return any(OPTIMIZERS[name].adaptive for name in names if name in OPTIMIZERS)
-
-
-# -- playing headless --------------------------------------------------------------------
-
-
-@dataclass
-class PresetResult:
-    """A preset trained to the end: the snapshots taken, and its claims evaluated."""
-
-    preset: Preset
-    snapshots: dict[int, Snapshot]  # by comparison step
-    final: Snapshot
-    configs: dict[str, RunConfig]
-    n_train: int
-    noise: dict[tuple[int | None, str, int], float] = field(default_factory=dict)
-    claims: list[ClaimResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return all(result.passed for result in self.claims)
-
-    def snapshot_at(self, step: int) -> Snapshot:
-        """The last snapshot taken at or before `step` (the final one past the end)."""
-        taken = [s for s in self.snapshots if s <= step]
-        return self.snapshots[max(taken)] if taken else self.final
-
-    def gradient_noise(self, step: int | None, run: str, batch_size: int) -> float:
-        return self.noise[(step, run, batch_size)]
-
-
-Progress = Callable[[str, int, int], None]  # preset name, step, last step
-
-
-class PresetRecorder:
-    """The snapshots a preset's claims read, taken as its comparison trains.
-
-    Shared by `run_preset` (headless) and the app's training process, so that the claims
-    the app shows are the ones `trainlab check` prints: whoever steps the comparison asks
-    `next_stop` how far it may go, calls `take` when it gets there, and `result` at the end.
-    A stop falls at every `snapshot_every` steps (headless only: the app snapshots at its own
-    rate), at every step a claim names, and at each run's last step, so that per-step
-    statistics (update ratio) never span a chunk.
-    """
-
-    def __init__(self, preset: Preset, comparison: Comparison) -> None:
-        self.preset = preset
-        self.comparison = comparison
-        self.configs = {run.name: run.config for run in comparison.runs}
-        self.n_train = comparison.n_train
-        measures = [m for claim in preset.claims for m in claim.measures if m.run is not None]
-        measures = [m for m in measures if m.run in self.configs]  # a removed run: no stop
-        steps = [(m, m.step_for(self.configs[m.run], self.n_train)) for m in measures]
-        budgets = {config.budget_steps(self.n_train) for config in self.configs.values()}
-        self.last = max(budgets)
-        named = {step for _, step in steps if step is not None}
-        self.stops = sorted(named | budgets)
-        self.layer_steps = {step for m, step in steps if step is not None and m.needs_layers}
-        self.noise_wanted = [m for m in measures if m.kind == "noise"]
-        self.snapshots: dict[int, Snapshot] = {}
-        self.noise: dict[tuple[int | None, str, int], float] = {}
-        self._start = time.perf_counter()
-
-    def next_stop(self, step: int, regular: bool = True) -> int:
-        """The step to train up to from `step`: the next stop (with `regular`, also the next
-        multiple of `snapshot_every`); past every stop, the last run's budget or beyond."""
-        later = [stop for stop in self.stops if stop > step]
-        if regular:
-            every = self.preset.snapshot_every
-            later.append((step // every + 1) * every)
-        return min(later) if later else step + 1
-
-    def is_stop(self, step: int) -> bool:
-        return step in self.stops
-
-    def take(self, final: bool = False) -> Snapshot:
-        """Snapshot the comparison where it stands (with per-layer statistics where a claim
-        reads them, and at the end), and measure the gradient noise a claim asks for here."""
-        comparison = self.comparison
-        step = comparison.step_count
-        snapshot = comparison.snapshot(layers=final or step in self.layer_steps)
-        self.snapshots[step] = snapshot
-        for m in self.noise_wanted:
-            wanted = m.step_for(self.configs[m.run], self.n_train)
-            if wanted == step or (final and wanted is None):
-                size = int(m.batch_size or 1)
-                value = comparison.gradient_noise(m.run, [size])[size]
-                self.noise[(wanted, m.run, size)] = value
-        return snapshot
-
-    def result(self, evaluate: bool = True) -> PresetResult:
-        """Take the final snapshot and evaluate every claim against what was recorded
-        (`evaluate=False`: leave that to the caller, e.g. to report each failure apart)."""
-        final = self.take(final=True)
-        result = PresetResult(
-            self.preset, self.snapshots, final, self.configs, self.n_train, self.noise
-        )
-        if evaluate:
-            result.claims = [claim.evaluate(result) for claim in self.preset.claims]
-        result.seconds = time.perf_counter() - self._start
-        return result
-
-
-def run_preset(preset: Preset, progress: Progress | None = None) -> PresetResult:
-    """Train a preset headless to the end of its budget, snapshotting every
-    `snapshot_every` steps and at every step a claim names, then evaluate its claims."""
-    comparison = preset.comparison()
-    recorder = PresetRecorder(preset, comparison)
-    recorder.take()
-    while not comparison.done:
-        now = comparison.step_count
-        comparison.step(recorder.next_stop(now) - now)
-        if comparison.step_count == now:
-            break
-        recorder.take()
-        if progress is not None:
-            progress(preset.name, comparison.step_count, recorder.last)
-    return recorder.result()

@@ -12,8 +12,8 @@ layer = "first"}`, `op = "<"`, `right = {layer = "last"}`, `factor = 0.01`.
 Left may name several runs (`run = ["momentum", "adam"]`): the claim must hold for each;
 a list of runs on the right pairs with them one to one.
 
-Values are read from snapshots (and their histories) that a headless run took, never from
-a run's arrays: see `Results`. The vocabulary is documented in presets/README.md.
+Values are read from snapshots (and their histories) taken while the runs trained, never
+from a run's arrays: see `Results`. The vocabulary is documented in presets/README.md.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from nn import surfaces
 from nn.config import RunConfig
 from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES
 from nn.snapshot import DIVERGED, LayerStats, RunSnapshot, Snapshot
+from presets.texts import Texts, english, is_text_key, parse_texts
 
 # Read from a run's history (any step that was snapshotted) or its final snapshot.
 HISTORY_METRICS = (
@@ -73,7 +74,7 @@ PATH_KEYS = (
     "axis",
     *sorted({key for keys in HYPER_PARAMETERS.values() for key in keys}),
 )
-CLAIM_KEYS = ("id", "text", "text_ko", "left", "op", "right", "factor", "margin")
+CLAIM_KEYS = ("id", "text", "left", "op", "right", "factor", "margin")  # and text_ko, …
 
 
 class ClaimError(ValueError):
@@ -198,51 +199,38 @@ class Measure:
         return _layer_value(self.metric, snapshot.run(self.run).layers, self.layer)
 
 
-class _ClaimText:
-    """What a claim and its result share: the claim's words, in English and in Korean."""
-
-    text: str
-    text_ko: str
-
-    def text_in(self, lang: str = "en") -> str:
-        """The text in `lang`; English when the claim has no Korean text."""
-        return self.text_ko if lang == "ko" and self.text_ko else self.text
-
-
 @dataclass(frozen=True)
-class ClaimResult(_ClaimText):
+class ClaimResult:
     id: str
-    text: str
+    text: Texts
     preset: str
     passed: bool
     measured: dict[str, float]
-    text_ko: str = ""  # last, with a default, so positional construction keeps working
 
     def to_dict(self) -> dict[str, Any]:
         """Its entry in `trainlab check --json`: English only, as the report's preset
-        entries are (a title, no title_ko), so its shape stays what tools already read."""
+        entries are, so its shape stays what tools already read."""
         measured = {key: _json_number(value) for key, value in self.measured.items()}
         return {
             "id": self.id,
             "preset": self.preset,
-            "text": self.text,
+            "text": english(self.text),
             "passed": self.passed,
             "measured": measured,
         }
 
 
 @dataclass(frozen=True)
-class Claim(_ClaimText):
-    """A LECTURE.md statement (`id`, `text`) as one or more comparisons that must all hold."""
+class Claim:
+    """A lecture statement (`id`, `text`) as one or more comparisons that must all hold."""
 
     id: str
-    text: str
+    text: Texts
     checks: tuple[tuple[Measure, Measure | float], ...]
     op: str = "<"
     factor: float = 1.0
     margin: float = 0.0
     preset: str = ""
-    text_ko: str = ""  # the text in Korean for `--lang ko`; "" falls back to `text`
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -279,7 +267,7 @@ class Claim(_ClaimText):
             else:
                 right_value = float(right)
             passed = passed and self.holds(left_value, right_value)
-        return ClaimResult(self.id, self.text, self.preset, passed, measured, self.text_ko)
+        return ClaimResult(self.id, self.text, self.preset, passed, measured)
 
     def describe(self) -> str:
         """The comparison in symbols, e.g. 'left < 0.01 × right − 0.05'."""
@@ -361,17 +349,16 @@ def _json_number(value: float) -> float | str:
 def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
     """Build a claim from a TOML table, checking every key; ClaimError names the key."""
     table = _table(raw, where)
-    _known_keys(table, CLAIM_KEYS, where)
+    settings = {key: value for key, value in table.items() if not is_text_key(key, ("text",))}
+    _known_keys(settings, CLAIM_KEYS, where)
     for key in ("id", "text", "left", "right"):
         if key not in table:
             raise ClaimError(f"{where}.{key}", "missing; a claim needs id, text, left and right")
-    claim_id, text = table["id"], table["text"]
-    for key, value in (("id", claim_id), ("text", text)):
+    claim_id = table["id"]
+    text = parse_texts(table, "text", where, ClaimError)  # text_ko is optional, as caption_ko
+    for key, value in (("id", claim_id), ("text", text["en"])):
         if not isinstance(value, str) or not value.strip():
             raise ClaimError(f"{where}.{key}", f"must be text, got {value!r}")
-    text_ko = table.get("text_ko", "")  # optional, like caption_ko: "" shows the English
-    if not isinstance(text_ko, str):
-        raise ClaimError(f"{where}.text_ko", f"must be text, got {text_ko!r}")
     op = table.get("op", "<")
     if op not in OPS:
         raise ClaimError(f"{where}.op", f"must be one of {', '.join(OPS)}; got {op!r}")
@@ -401,7 +388,7 @@ def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
         else:
             right = _number(right_raw, f"{where}.right")
         checks.append((left, right))
-    return Claim(claim_id, text, tuple(checks), op, factor, margin, preset, text_ko)
+    return Claim(claim_id, text, tuple(checks), op, factor, margin, preset)
 
 
 def _inherit(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """`trainlab run`: train a scenario without a screen and print what happened.
 
-Everything the app shows, the core can compute alone; this command proves it. Exit
+Everything the app shows, the core can compute alone; this command proves it (the playing
+is presets.player's; here are the progress bar, the table and the JSON/CSV files). Exit
 status 0 on success, 2 on bad input (the message names the file and the field), 1 on
 an internal error.
 """
@@ -17,24 +18,25 @@ from typing import TextIO
 
 from nn.config import ConfigError
 from nn.data import DataError
-from nn.presets import Preset, PresetError, load_scenario, located
-from nn.snapshot import DIVERGED, MEASURING_SHARE, RunSnapshot, Snapshot
+from nn.snapshot import DIVERGED, RunSnapshot, Snapshot
+from presets.loader import PresetError, load_scenario, located
+from presets.player import play
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-COSTLY_SNAPSHOT_SECONDS = 0.05  # below this, `trainlab run` keeps a history point per chunk
 HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
 class Progress:
     """A progress bar with ETA on a terminal; a plain line every 10 % otherwise."""
 
-    def __init__(self, out: TextIO, total: int) -> None:
-        self.out, self.total = out, max(total, 1)
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.total = out, 1
         self.tty = out.isatty()
         self.start = time.perf_counter()
         self.last_tenth = -1
 
-    def update(self, step: int) -> None:
+    def update(self, step: int, total: int) -> None:
+        self.total = max(total, 1)
         fraction = min(step / self.total, 1.0)
         elapsed = time.perf_counter() - self.start
         eta = elapsed / fraction - elapsed if fraction > 0 else float("nan")
@@ -58,47 +60,6 @@ def _duration(seconds: float) -> str:
     if seconds != seconds:  # NaN: not known yet
         return "?"
     return f"{seconds:.0f}s" if seconds < 90 else f"{seconds / 60:.1f}min"
-
-
-def with_budget(preset: Preset, steps: int | None, epochs: float | None) -> list:
-    """The scenario's run configs with the command line's budget, if one was given."""
-    configs = preset.run_configs()
-    if steps is not None:
-        configs = [c.with_changes(steps=steps, epochs=0.0) for c in configs]
-    elif epochs is not None:
-        configs = [c.with_changes(epochs=float(epochs)) for c in configs]
-    return configs
-
-
-def train(
-    preset: Preset, steps: int | None, epochs: float | None, out: TextIO
-) -> tuple[Snapshot, float]:
-    """Train to the end of the budget, with a progress display. Returns the final
-    snapshot and the seconds spent training (not measuring)."""
-    comparison = preset.comparison(with_budget(preset, steps, epochs))
-    total = max(run.budget for run in comparison.runs)
-    progress = Progress(out, total)
-    chunk = max(1, total // 100)
-    training_seconds = measuring_seconds = 0.0
-    spaced = None  # decided at the first snapshot: are snapshots costly enough to space?
-    while not comparison.done:
-        start = time.perf_counter()
-        comparison.step(chunk)
-        training_seconds += time.perf_counter() - start
-        # History for --csv: a point after every chunk, unless snapshots are costly (32
-        # image nets evaluated on 4000 samples each take about a second); then as often as
-        # keeps measuring within its share of the time.
-        if not spaced or measuring_seconds <= MEASURING_SHARE * (
-            training_seconds + measuring_seconds
-        ):
-            start = time.perf_counter()
-            comparison.snapshot(layers=False)
-            cost = time.perf_counter() - start
-            measuring_seconds += cost
-            spaced = cost > COSTLY_SNAPSHOT_SECONDS if spaced is None else spaced
-        progress.update(comparison.step_count)
-    progress.finish()
-    return comparison.snapshot(), training_seconds
 
 
 def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
@@ -183,7 +144,9 @@ def run_command(
         if epochs is not None and not epochs > 0:
             raise ConfigError("--epochs", f"must be greater than 0, got {epochs}")
         preset = load_scenario(target)
-        snapshot, seconds = train(preset, steps, epochs, out)
+        progress = Progress(out)
+        snapshot, seconds = play(preset, steps, epochs, progress.update)
+        progress.finish()
     except (PresetError, ConfigError, DataError) as error:
         err.write(f"trainlab run: {located(error, target)}\n")
         return EXIT_BAD_INPUT

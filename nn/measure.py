@@ -1,0 +1,166 @@
+"""What is measured on a network, apart from training it: the per-layer statistics of a
+snapshot, the decision grid of 2-D data, and the gradient noise of mini-batches.
+
+Each function reads a stacked network (nn.network) for one of its runs and leaves the
+run as it was: measuring never changes what a run learns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from nn.data import Dataset
+from nn.layers import ACTIVATION_CLASSES
+from nn.network import StackedNetwork
+from nn.optimizers import Optimizer
+from nn.snapshot import LayerStats
+
+HIST_BINS = 30
+NEAR_ZERO = 1e-3  # a weight with |w| below this counts as (almost) exactly zero
+SATURATED_WITHIN = 0.01  # sigmoid/tanh outputs this close to a bound are saturated
+
+
+def activation_range(activation: str, hidden: list[np.ndarray]) -> tuple[float, float]:
+    """The histogram range of a run's hidden activations: the activation's own bounds
+    (sigmoid 0..1, tanh −1..1), else one range over all layers, so layers compare."""
+    bounds = ACTIVATION_CLASSES[activation].value_range
+    if bounds is not None:
+        return bounds
+    low = min((float(h.min()) for h in hidden), default=0.0)
+    high = max((float(h.max()) for h in hidden), default=1.0)
+    if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
+        return 0.0, 1.0
+    return low, high
+
+
+def layer_stats(
+    network: StackedNetwork,
+    index: int,
+    activation: str,
+    optimizer: Optimizer,
+    previous_params: np.ndarray,
+) -> tuple[LayerStats, ...]:
+    """Per dense layer of run `index`: activations on the probe batch (the network's last
+    forward pass in probe mode), gradients, weights, and step sizes."""
+    hidden = [h[index] for h in network.hidden_outputs]
+    value_range = activation_range(activation, hidden)
+    effective = optimizer.effective_step()
+    stats = []
+    for layer_index in range(len(network.dense)):
+        name = f"W{layer_index + 1}"
+        slot = network.slots[name]
+        weights = network.view(name)[index]
+        grad_norm = float(np.linalg.norm(network.view(name, network.grads)[index]))
+        previous = previous_params[index, slot.start : slot.stop]
+        weight_norm = float(np.linalg.norm(weights))
+        update_norm = float(np.linalg.norm(weights.reshape(-1) - previous))
+        magnitudes = np.abs(weights)
+        max_weight = float(magnitudes.max())  # NaN or inf once the run has diverged
+        abs_max = max_weight if math.isfinite(max_weight) else 1.0
+        weight_hist, weight_edges = np.histogram(weights, HIST_BINS, (-abs_max, abs_max))
+        outputs = hidden[layer_index] if layer_index < len(hidden) else None
+        if outputs is not None:
+            finite = np.isfinite(outputs).all()
+            act_hist, act_edges = np.histogram(
+                outputs if finite else np.zeros(1), HIST_BINS, value_range
+            )
+            mean, std = float(outputs.mean()), float(outputs.std())
+        else:
+            act_hist = act_edges = None
+            mean = std = float("nan")
+        stats.append(
+            LayerStats(
+                index=layer_index + 1,
+                activation_hist=act_hist,
+                activation_edges=act_edges,
+                activation_mean=mean,
+                activation_std=std,
+                saturated=saturated_fraction(outputs, activation),
+                dead=dead_fraction(outputs, activation),
+                grad_norm=grad_norm,
+                weight_hist=weight_hist,
+                weight_edges=weight_edges,
+                near_zero=float((magnitudes < NEAR_ZERO).mean()),
+                max_weight=max_weight,
+                update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
+                effective_step=(  # the median: a few dead units (h = 0) must not swamp it
+                    float(np.median(effective[slot.start : slot.stop]))
+                    if effective is not None
+                    else None
+                ),
+            )
+        )
+    return tuple(stats)
+
+
+def saturated_fraction(outputs: np.ndarray | None, activation: str) -> float | None:
+    """sigmoid/tanh: the share of outputs within 0.01 of a bound (None for the others)."""
+    bounds = ACTIVATION_CLASSES[activation].value_range
+    if outputs is None or bounds is None:
+        return None
+    low, high = bounds
+    return float(((outputs < low + SATURATED_WITHIN) | (outputs > high - SATURATED_WITHIN)).mean())
+
+
+def dead_fraction(outputs: np.ndarray | None, activation: str) -> float | None:
+    """ReLU and leaky ReLU: the share of units never positive on the probe batch."""
+    if outputs is None or activation not in ("relu", "leaky_relu"):
+        return None
+    return float((outputs <= 0).all(axis=0).mean())
+
+
+def decision_grid(
+    network: StackedNetwork,
+    index: int,
+    dataset: Dataset,
+    resolution: tuple[int, int] = (60, 30),
+    margin: float = 0.1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For 2-D data: run `index`'s class probabilities on a grid covering the data.
+    Returns (xs, ys, probabilities of shape (len(ys), len(xs), classes))."""
+    if dataset.n_features != 2:
+        raise ValueError("decision regions exist only for 2-D data")
+    x_all = np.concatenate([dataset.x_train, dataset.x_test])
+    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    pad = (high - low) * margin
+    xs = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution[0])
+    ys = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution[1])
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(network.dtype)
+    with np.errstate(all="ignore"):
+        probs = network.predict(points)[index]
+    return xs, ys, probs.reshape(len(ys), len(xs), -1)
+
+
+def gradient_noise(
+    network: StackedNetwork,
+    index: int,
+    x: np.ndarray,
+    y: np.ndarray,
+    batch_sizes: Iterable[int],
+    batches: int = 20,
+) -> dict[int, float]:
+    """Mean cosine between mini-batch gradients and the full-batch gradient, per batch
+    size, at run `index`'s current parameters (claim 1.2: small batches are noisy).
+    Changes nothing in the run: no dropout, no running statistics, its own sampling."""
+    rng = np.random.default_rng(0)
+    saved = network.grads.copy()
+
+    def gradient(rows: np.ndarray | slice) -> np.ndarray:
+        network.loss_and_gradients(x[rows], y[rows], mode="probe")
+        return network.grads[index].astype(np.float64)
+
+    with np.errstate(all="ignore"):
+        full = gradient(slice(None))
+        result = {}
+        for size in batch_sizes:
+            cosines = []
+            for _ in range(batches):
+                g = gradient(rng.choice(len(y), size=min(size, len(y)), replace=False))
+                cosines.append(g @ full / (np.linalg.norm(g) * np.linalg.norm(full) + 1e-30))
+            result[int(size)] = float(np.mean(cosines))
+    network.grads[...] = saved
+    return result
