@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nn.data import DATASET_NAMES
-from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES, default_lr
+from nn.optimizers import OPTIMIZERS, default_lr, hyper_parameters
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 OUTPUTS = ("softmax", "sigmoid", "tanh", "linear")
@@ -138,7 +138,7 @@ class OptimizerConfig:
     eps: float = 1e-7
 
     def __post_init__(self) -> None:
-        _check_choice(self.name, "optimizer.name", OPTIMIZER_NAMES)
+        _check_choice(self.name, "optimizer.name", tuple(OPTIMIZERS))
         if self.lr is None:
             object.__setattr__(self, "lr", default_lr(self.name))  # frozen: set it once, here
         _check_number(self.lr, "optimizer.lr", low=0, low_open=True)
@@ -151,7 +151,7 @@ class OptimizerConfig:
     @property
     def hyper(self) -> dict[str, float]:
         """The hyper-parameters this optimizer uses, besides the learning rate."""
-        return {key: getattr(self, key) for key in HYPER_PARAMETERS[self.name]}
+        return {key: getattr(self, key) for key in hyper_parameters(self.name)}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ from nn.optimizers import Optimizer
 from nn.snapshot import LayerStats
 
 HIST_BINS = 30
+# Bounded activations saturate at their bounds (sigmoid, tanh); ReLUs can die instead.
+SATURATING = tuple(name for name, cls in ACTIVATION_CLASSES.items() if cls.value_range)
+CAN_DIE = ("relu", "leaky_relu")
 NEAR_ZERO = 1e-3  # a weight with |w| below this counts as (almost) exactly zero
 SATURATED_WITHIN = 0.01  # sigmoid/tanh outputs this close to a bound are saturated
 
@@ -107,7 +110,7 @@ def saturated_fraction(outputs: np.ndarray | None, activation: str) -> float | N
 
 def dead_fraction(outputs: np.ndarray | None, activation: str) -> float | None:
     """ReLU and leaky ReLU: the share of units never positive on the probe batch."""
-    if outputs is None or activation not in ("relu", "leaky_relu"):
+    if outputs is None or activation not in CAN_DIE:
         return None
     return float((outputs <= 0).all(axis=0).mean())
 

@@ -4,7 +4,10 @@ Each optimizer updates a flat parameter array in place from a flat gradient arra
 same shape. The same classes move a network's parameters and a point on a 2-D surface
 (see `nn.surfaces`), so the paths a student sees are made by the code that trains.
 
-The defaults are those of "Deep Learning from Scratch", chapter 6.
+The defaults are those of "Deep Learning from Scratch", chapter 6. Every optimizer is one
+class, registered by `@register`: its name, whether it is adaptive, its hyper-parameters
+(read from its signature) and its textbook rates come from the class alone, so adding an
+optimizer is writing its class (plus its tests and its help topic).
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ import numpy as np
 
 Array = np.ndarray
 
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {}  # by name, in the order they are defined
+
+
+def register(cls: type[Optimizer]) -> type[Optimizer]:
+    """Add an optimizer class to OPTIMIZERS, under its `name`."""
+    OPTIMIZERS[cls.name] = cls
+    return cls
 
 
 class Optimizer:
@@ -29,6 +39,9 @@ class Optimizer:
     name = "optimizer"
     adaptive = False  # True when each parameter gets its own step size (claims 1.5, 1.6)
     state_names: tuple[str, ...] = ()  # the arrays, one number per parameter, it keeps
+    # The learning rate of the textbook's 2-D figure (fig. 6-8): 30 updates on x²/20 + y²
+    # from (-7, 2), each rate chosen there so that its optimizer makes a good picture.
+    path_lr = 0.1
 
     def __init__(self, lr: float) -> None:
         self.lr = float(lr)
@@ -58,10 +71,12 @@ class Optimizer:
         return None
 
 
+@register
 class SGD(Optimizer):
     """p ← p − lr·g.  With the whole training set as the batch, this is gradient descent."""
 
     name = "sgd"
+    path_lr = 0.95
 
     def __init__(self, lr: float = 0.01) -> None:
         super().__init__(lr)
@@ -70,11 +85,13 @@ class SGD(Optimizer):
         params -= np.multiply(grads, self.lr, out=buffer)
 
 
+@register
 class Momentum(Optimizer):
     """v ← m·v − lr·g;  p ← p + v.  The velocity remembers the previous direction."""
 
     name = "momentum"
     state_names = ("velocity",)
+    path_lr = 0.1
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
@@ -86,6 +103,7 @@ class Momentum(Optimizer):
         params += velocity
 
 
+@register
 class Nesterov(Optimizer):
     """Momentum that looks ahead: the step uses the gradient where the velocity is taking us.
 
@@ -95,6 +113,7 @@ class Nesterov(Optimizer):
 
     name = "nesterov"
     state_names = ("velocity",)
+    path_lr = 0.1  # not in the book's figure: Momentum's, so the paths differ by the look-ahead
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.9) -> None:
         super().__init__(lr)
@@ -108,6 +127,7 @@ class Nesterov(Optimizer):
         params -= scaled_grad
 
 
+@register
 class AdaGrad(Optimizer):
     """h ← h + g²;  p ← p − lr·g / (√h + ε).
 
@@ -117,6 +137,7 @@ class AdaGrad(Optimizer):
     name = "adagrad"
     adaptive = True
     state_names = ("sum_sq_grad",)
+    path_lr = 1.5
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-7) -> None:
         super().__init__(lr)
@@ -132,6 +153,7 @@ class AdaGrad(Optimizer):
         return self.lr / (np.sqrt(self.state["sum_sq_grad"]) + self.eps)
 
 
+@register
 class RMSProp(Optimizer):
     """h ← ρ·h + (1 − ρ)·g²;  p ← p − lr·g / (√h + ε).
 
@@ -141,6 +163,10 @@ class RMSProp(Optimizer):
     name = "rmsprop"
     adaptive = True
     state_names = ("mean_sq_grad",)
+    # Not in the book's figure. Its step is about lr in every coordinate (g / √(mean g²) ≈ 1
+    # when the gradient is steady), so 0.1 walks the valley as AdaGrad and Adam do, without
+    # the wild jumps of a larger lr (no bias correction: its first steps are 10 times lr).
+    path_lr = 0.1
 
     def __init__(self, lr: float = 0.01, decay: float = 0.99, eps: float = 1e-7) -> None:
         super().__init__(lr)
@@ -160,6 +186,7 @@ class RMSProp(Optimizer):
         return self.lr / (np.sqrt(self.state["mean_sq_grad"]) + self.eps)
 
 
+@register
 class Adam(Optimizer):
     """Momentum (a moving average m of g) plus RMSProp (a moving average v of g²).
 
@@ -175,6 +202,7 @@ class Adam(Optimizer):
     name = "adam"
     adaptive = True
     state_names = ("grad_sum", "sq_grad_sum")
+    path_lr = 0.3
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7
@@ -230,19 +258,10 @@ def _scaled_step(
     params -= buffer
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)
-}
-
-# Hyper-parameters each optimizer accepts besides the learning rate.
-HYPER_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "sgd": (),
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "adagrad": ("eps",),
-    "rmsprop": ("decay", "eps"),
-    "adam": ("beta1", "beta2", "eps"),
-}
+def hyper_parameters(name: str) -> tuple[str, ...]:
+    """The hyper-parameters an optimizer takes besides the learning rate (its signature's)."""
+    parameters = inspect.signature(OPTIMIZERS[name]).parameters
+    return tuple(key for key in parameters if key != "lr")
 
 
 def default_lr(name: str) -> float:
@@ -250,12 +269,17 @@ def default_lr(name: str) -> float:
     return float(inspect.signature(OPTIMIZERS[name]).parameters["lr"].default)
 
 
+def adaptive_names() -> tuple[str, ...]:
+    """The optimizers that give each parameter its own step size."""
+    return tuple(name for name, cls in OPTIMIZERS.items() if cls.adaptive)
+
+
 def make_optimizer(name: str, lr: float, **hyper: float) -> Optimizer:
     """Build an optimizer by name, passing only the hyper-parameters it understands."""
     try:
         cls = OPTIMIZERS[name]
     except KeyError:
-        known = ", ".join(OPTIMIZER_NAMES)
+        known = ", ".join(OPTIMIZERS)
         raise ValueError(f"unknown optimizer {name!r}; choose one of {known}") from None
-    accepted = {key: hyper[key] for key in HYPER_PARAMETERS[name] if key in hyper}
+    accepted = {key: hyper[key] for key in hyper_parameters(name) if key in hyper}
     return cls(lr, **accepted)

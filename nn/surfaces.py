@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.optimizers import make_optimizer
+from nn.optimizers import OPTIMIZERS, make_optimizer
 
 Point = tuple[float, float]
 Range = tuple[tuple[float, float], tuple[float, float]]
@@ -195,22 +195,11 @@ def contour_grid(surface: Surface, n: int = 60) -> tuple[np.ndarray, np.ndarray,
     return xs, ys, np.asarray(surface.value(grid_x, grid_y), dtype=np.float64)
 
 
-# The learning rates of the textbook's figure ("Deep Learning from Scratch", fig. 6-8),
-# each chosen there so that its optimizer makes a good picture in 30 updates. The book
-# draws no RMSProp or Nesterov path; we add them:
-#  - Nesterov uses Momentum's settings, so the two paths differ only by the look-ahead.
-#  - RMSProp gets lr 0.1. Its step is about lr in every coordinate (g / √(mean g²) ≈ 1
-#    when the gradient is steady), so lr is how far it moves per update: 0.1 walks the
-#    valley the way AdaGrad and Adam do, without the wild jumps of a larger lr (RMSProp
-#    has no bias correction; its first steps are √(1/(1 − 0.99)) = 10 times lr).
-TEXTBOOK_SETTINGS: dict[str, tuple[float, dict[str, float]]] = {
-    "sgd": (0.95, {}),
-    "momentum": (0.1, {"momentum": 0.9}),
-    "nesterov": (0.1, {"momentum": 0.9}),
-    "adagrad": (1.5, {}),
-    "rmsprop": (0.1, {}),
-    "adam": (0.3, {}),
-}
+def textbook_rates() -> dict[str, float]:
+    """Each optimizer's learning rate in the textbook's figure ("Deep Learning from
+    Scratch", fig. 6-8; the optimizer classes' `path_lr`), other settings at their
+    defaults (Momentum 0.9)."""
+    return {name: cls.path_lr for name, cls in OPTIMIZERS.items()}
 
 
 def textbook_paths(surface_name: str = "elongated", steps: int = 30) -> dict[str, np.ndarray]:
@@ -222,8 +211,8 @@ def textbook_paths(surface_name: str = "elongated", steps: int = 30) -> dict[str
     """
     surface = get_surface(surface_name)
     return {
-        name: optimizer_path(surface, name, lr, steps=steps, **hyper)
-        for name, (lr, hyper) in TEXTBOOK_SETTINGS.items()
+        name: optimizer_path(surface, name, lr, steps=steps)
+        for name, lr in textbook_rates().items()
     }
 
 

@@ -24,43 +24,121 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from nn import surfaces
+from nn import measure, surfaces
 from nn.config import RunConfig
-from nn.optimizers import HYPER_PARAMETERS, OPTIMIZER_NAMES
+from nn.optimizers import OPTIMIZERS, hyper_parameters
 from nn.snapshot import DIVERGED, LayerStats, RunSnapshot, Snapshot
 from presets.texts import Texts, english, is_text_key, parse_texts
 
-# Read from a run's history (any step that was snapshotted) or its final snapshot.
-HISTORY_METRICS = (
-    "train_loss",
-    "test_loss",
-    "train_accuracy",
-    "test_accuracy",
-    "accuracy_gap",  # train accuracy − test accuracy
-    "effective_step",  # without a layer: mean over layers (adaptive optimizers only)
+
+@dataclass(frozen=True)
+class Metric:
+    """One word of the claims vocabulary: where its value is read, and what it means.
+
+    `history`: read from a run's history (any step that was snapshotted), a field of
+    nn.snapshot.History of the same name (accuracy_gap is train − test accuracy).
+    `per_layer`: read from a snapshot's per-layer statistics, a field of LayerStats.
+    `kind` for the others: "run" (at the end), "noise" (needs a batch size) or "path" (an
+    optimizer on a 2-D surface, no network). `doc` is its line in presets/README.md.
+    """
+
+    name: str
+    of: str  # what it is measured on, as the README's table says
+    doc: str
+    history: bool = False
+    per_layer: bool = False
+    kind: str = ""
+    hidden_only: bool = False  # measured on hidden layers' outputs: none for the output layer
+    activations: tuple[str, ...] = ()  # only for runs with these activations (all when empty)
+
+
+METRIC_LIST = (
+    Metric("train_loss", "run", "loss on (up to 2000) training samples", history=True),
+    Metric("test_loss", "run", "loss on (up to 2000) test samples", history=True),
+    Metric("train_accuracy", "run", "accuracy on the training samples, 0–1", history=True),
+    Metric("test_accuracy", "run", "accuracy on the test samples, 0–1", history=True),
+    Metric("accuracy_gap", "run", "train accuracy − test accuracy (overfitting)", history=True),
+    Metric(
+        "effective_step",
+        "run, or a layer",
+        "lr / (√h + ε) of an adaptive optimizer: per layer the median over its weights (a "
+        "few dead units, h = 0, must not swamp it), for the run the mean of the layers' "
+        "medians",
+        history=True,
+        per_layer=True,
+    ),
+    Metric("grad_norm", "layer", "‖∂L/∂W‖ of the last update (0 before the first)", per_layer=True),
+    Metric(
+        "activation_mean",
+        "layer",
+        "mean of the hidden layer's outputs on the probe batch",
+        per_layer=True,
+        hidden_only=True,
+    ),
+    Metric(
+        "activation_std",
+        "layer",
+        "standard deviation of the hidden layer's outputs on the probe batch",
+        per_layer=True,
+        hidden_only=True,
+    ),
+    Metric(
+        "saturated",
+        "layer",
+        "sigmoid/tanh runs: fraction of outputs within 0.01 of a bound",
+        per_layer=True,
+        hidden_only=True,
+        activations=measure.SATURATING,
+    ),
+    Metric(
+        "dead",
+        "layer",
+        "ReLU/leaky ReLU runs: fraction of units never positive on the whole probe batch",
+        per_layer=True,
+        hidden_only=True,
+        activations=measure.CAN_DIE,
+    ),
+    Metric("near_zero", "layer", "fraction of weights with \\|w\\| < 0.001", per_layer=True),
+    Metric("max_weight", "layer", "the largest \\|w\\| of the layer", per_layer=True),
+    Metric("update_ratio", "layer", "‖ΔW‖ / ‖W‖ of the last update", per_layer=True),
+    Metric(
+        "diverged",
+        "run",
+        "1 if the run's loss or weights became NaN/inf, else 0 (at the end)",
+        kind="run",
+    ),
+    Metric(
+        "gradient_noise",
+        "run + `batch_size`",
+        "mean cosine between 20 mini-batch gradients and the full gradient, at the run's "
+        "parameters then",
+        kind="noise",
+    ),
+    Metric(
+        "sign_changes",
+        "path",
+        "how often the step along `axis` (0 = x, 1 = y) reverses: the zig-zag count",
+        kind="path",
+    ),
+    Metric(
+        "distance_to_minimum",
+        "path",
+        "distance from the path's last point to the surface's minimum",
+        kind="path",
+    ),
+    Metric("path_length", "path", "total distance travelled", kind="path"),
+    Metric("path_diverged", "path", "1 if the path left the finite numbers", kind="path"),
 )
-# Read from the per-layer statistics of a snapshot taken at that step.
-LAYER_METRICS = (
-    "grad_norm",
-    "activation_std",
-    "activation_mean",
-    "saturated",
-    "dead",
-    "near_zero",
-    "max_weight",
-    "update_ratio",
-    "effective_step",
-)
-# Measured on the probe batch's hidden activations: no value for the output layer.
-HIDDEN_LAYER_METRICS = ("activation_std", "activation_mean", "saturated", "dead")
-# Measured only for runs with these activations (None, so NaN, for the others).
-ACTIVATION_SPECIFIC = {"saturated": ("sigmoid", "tanh"), "dead": ("relu", "leaky_relu")}
-RUN_METRICS = ("diverged",)  # 1 when the run diverged, else 0 (at the end)
-NOISE_METRICS = ("gradient_noise",)  # cosine of mini-batch and full gradient, per batch size
-PATH_METRICS = ("sign_changes", "distance_to_minimum", "path_length", "path_diverged")
-METRICS = tuple(
-    dict.fromkeys(HISTORY_METRICS + LAYER_METRICS + RUN_METRICS + NOISE_METRICS + PATH_METRICS)
-)
+METRICS = {metric.name: metric for metric in METRIC_LIST}
+
+
+def metrics_table() -> str:
+    """The metrics table of presets/README.md, as the registry says it (a test compares)."""
+    rows = ["| metric | of | meaning |", "|---|---|---|"]
+    rows += [f"| `{m.name}` | {m.of} | {m.doc} |" for m in METRIC_LIST]
+    return "\n".join(rows)
+
+
 LAYER_WORDS = ("first", "last", "mean")
 OPS = ("<", "<=", ">", ">=", "==")  # "==": |left − right × factor| ≤ margin
 
@@ -72,7 +150,7 @@ PATH_KEYS = (
     "steps",
     "start",
     "axis",
-    *sorted({key for keys in HYPER_PARAMETERS.values() for key in keys}),
+    *sorted({key for name in OPTIMIZERS for key in hyper_parameters(name)}),
 )
 CLAIM_KEYS = ("id", "text", "left", "op", "right", "factor", "margin")  # and text_ko, …
 
@@ -138,15 +216,11 @@ class Measure:
 
     @property
     def kind(self) -> str:
-        if self.metric in PATH_METRICS:
-            return "path"
-        if self.metric in NOISE_METRICS:
-            return "noise"
-        if self.metric in RUN_METRICS:
-            return "run"
-        if self.metric in LAYER_METRICS and (
-            self.layer is not None or self.metric not in HISTORY_METRICS
-        ):
+        """Where the value is read: "history", "layer", "run", "noise" or "path"."""
+        metric = METRICS[self.metric]
+        if metric.kind:
+            return metric.kind
+        if metric.per_layer and (self.layer is not None or not metric.history):
             return "layer"
         return "history"
 
@@ -410,7 +484,8 @@ def parse_measure(raw: Any, where: str) -> Measure:
     metric = table.get("metric")
     if metric not in METRICS:
         raise ClaimError(f"{where}.metric", f"must be one of {', '.join(METRICS)}; got {metric!r}")
-    if metric in PATH_METRICS:
+    kind = METRICS[metric].kind
+    if kind == "path":
         if "path" not in table:
             raise ClaimError(f"{where}.path", f"{metric} measures an optimizer path; give one")
         return Measure(metric, path=_parse_path(table["path"], f"{where}.path"))
@@ -428,7 +503,7 @@ def parse_measure(raw: Any, where: str) -> Measure:
                 f"must be a layer number (1 = first) or one of {', '.join(LAYER_WORDS)}; "
                 f"got {layer!r}",
             )
-        if metric not in LAYER_METRICS:
+        if not METRICS[metric].per_layer:
             raise ClaimError(f"{where}.layer", f"{metric} is not measured per layer")
     at_step, at_epoch = table.get("at_step"), table.get("at_epoch")
     if at_step is not None and at_epoch is not None:
@@ -437,10 +512,10 @@ def parse_measure(raw: Any, where: str) -> Measure:
         _whole(at_step, f"{where}.at_step", low=0)
     if at_epoch is not None:
         at_epoch = _number(at_epoch, f"{where}.at_epoch")
-    if metric in RUN_METRICS and (at_step is not None or at_epoch is not None):
+    if kind == "run" and (at_step is not None or at_epoch is not None):
         raise ClaimError(f"{where}.at_step", f"{metric} is read at the end of the run")
     batch_size = table.get("batch_size")
-    if metric in NOISE_METRICS:
+    if kind == "noise":
         if batch_size is None:
             raise ClaimError(f"{where}.batch_size", "gradient_noise needs a batch_size")
         _whole(batch_size, f"{where}.batch_size", low=1)
@@ -455,8 +530,8 @@ def _parse_path(raw: Any, where: str) -> Path:
         known = ", ".join(surfaces.SURFACES)
         raise ClaimError(f"{where}.surface", f"must be one of {known}; got {surface!r}")
     optimizer = table.get("optimizer")
-    if optimizer not in OPTIMIZER_NAMES:
-        known = ", ".join(OPTIMIZER_NAMES)
+    if optimizer not in OPTIMIZERS:
+        known = ", ".join(OPTIMIZERS)
         raise ClaimError(f"{where}.optimizer", f"must be one of {known}; got {optimizer!r}")
     if "lr" not in table:
         raise ClaimError(f"{where}.lr", "missing; a path needs a learning rate")

@@ -14,15 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
-from nn.optimizers import OPTIMIZERS
-from presets.claims import (
-    ACTIVATION_SPECIFIC,
-    HIDDEN_LAYER_METRICS,
-    Claim,
-    ClaimError,
-    Measure,
-    parse_claim,
-)
+from nn.optimizers import OPTIMIZERS, adaptive_names
+from presets.claims import METRICS, Claim, ClaimError, Measure, parse_claim
 from presets.preset import Caption, Preset, TimelineEvent, run_config, variant_config
 from presets.texts import is_text_key, parse_texts
 
@@ -339,15 +332,14 @@ def _check_measure(
                 f"run {measure.run!r} has {n_dense} layers (counting the output); "
                 f"got {measure.layer}",
             )
-        if measure.metric in HIDDEN_LAYER_METRICS and measure.layer == n_dense:
+        if METRICS[measure.metric].hidden_only and measure.layer == n_dense:
             raise ConfigError(
                 f"{where}.layer",
                 f"{measure.metric} is measured on hidden layers ({_hidden(n_dense - 1)}); "
                 f"layer {n_dense} is the output",
             )
-    if measure.metric in ACTIVATION_SPECIFIC and config.activation not in (
-        wanted := ACTIVATION_SPECIFIC[measure.metric]
-    ):
+    wanted = METRICS[measure.metric].activations
+    if wanted and config.activation not in wanted:
         raise ConfigError(
             f"{where}.metric",
             f"{measure.metric} is measured for {' and '.join(wanted)} units; "
@@ -356,7 +348,7 @@ def _check_measure(
     if measure.metric == "effective_step" and not _ever_adaptive(measure.run, config, timeline):
         raise ConfigError(
             f"{where}.metric",
-            f"effective_step needs a per-parameter step size (adagrad, rmsprop or adam); "
+            f"effective_step needs a per-parameter step size ({', '.join(adaptive_names())}); "
             f"run {measure.run!r} uses {config.optimizer.name}",
         )
     last_step = None if config.epochs else config.steps

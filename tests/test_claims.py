@@ -2,11 +2,12 @@
 fail fails, and malformed claims say which key is wrong."""
 
 import math
+from pathlib import Path
 
 import pytest
 
 from nn import Comparison, RunConfig
-from presets.claims import ClaimError, parse_claim
+from presets.claims import ClaimError, metrics_table, parse_claim
 
 SPIRAL = {"name": "spiral", "samples": 120}
 
@@ -166,3 +167,8 @@ def test_the_korean_text_is_optional_and_reaches_the_result():
     assert result.text == {"en": "a test claim", "ko": "시험용 주장"}
     # the JSON report of `trainlab check` keeps its shape: English only
     assert result.to_dict()["text"] == "a test claim" and "text_ko" not in result.to_dict()
+
+
+def test_the_readme_documents_every_metric_as_the_registry_does():
+    readme = (Path(__file__).parent.parent / "presets" / "README.md").read_text(encoding="utf-8")
+    assert metrics_table() in readme

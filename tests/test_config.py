@@ -18,7 +18,7 @@ from nn.config import (
     check_memory,
     estimate_memory,
 )
-from nn.optimizers import OPTIMIZER_NAMES
+from nn.optimizers import OPTIMIZERS
 from presets.claims import Measure
 
 
@@ -133,7 +133,7 @@ data_configs = st.builds(
 )
 optimizer_configs = st.builds(
     OptimizerConfig,
-    name=st.sampled_from(OPTIMIZER_NAMES),
+    name=st.sampled_from(tuple(OPTIMIZERS)),
     lr=positive,
     momentum=fraction,
     decay=fraction,

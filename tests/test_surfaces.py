@@ -11,10 +11,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nn.optimizers import OPTIMIZER_NAMES, make_optimizer
+from nn.optimizers import OPTIMIZERS, make_optimizer
 from nn.surfaces import (
     SURFACES,
-    TEXTBOOK_SETTINGS,
     Surface,
     contour_grid,
     distance_to_minimum,
@@ -23,6 +22,7 @@ from nn.surfaces import (
     path_length,
     sign_changes,
     textbook_paths,
+    textbook_rates,
 )
 
 SURFACE_NAMES = ("elongated", "bowl", "saddle", "rosenbrock")
@@ -96,7 +96,7 @@ def test_contour_grid_rows_follow_y_and_columns_follow_x() -> None:
 # --- paths -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+@pytest.mark.parametrize("name", tuple(OPTIMIZERS))
 def test_path_shape_and_start(name: str) -> None:
     surface = get_surface("bowl")
     path = optimizer_path(surface, name, 0.1)
@@ -174,13 +174,16 @@ def test_textbook_rates_diverge_on_rosenbrock() -> None:
 
 
 def test_textbook_settings() -> None:
-    assert tuple(TEXTBOOK_SETTINGS) == OPTIMIZER_NAMES  # one path per optimizer
-    assert TEXTBOOK_SETTINGS["sgd"] == (0.95, {})
-    assert TEXTBOOK_SETTINGS["momentum"] == (0.1, {"momentum": 0.9})
-    assert TEXTBOOK_SETTINGS["adagrad"] == (1.5, {})
-    assert TEXTBOOK_SETTINGS["adam"] == (0.3, {})
+    rates = textbook_rates()
+    assert tuple(rates) == tuple(OPTIMIZERS)  # one path per optimizer
+    assert (rates["sgd"], rates["momentum"], rates["adagrad"], rates["adam"]) == (
+        0.95,
+        0.1,
+        1.5,
+        0.3,
+    )
     paths = textbook_paths()
-    assert tuple(paths) == OPTIMIZER_NAMES
+    assert tuple(paths) == tuple(OPTIMIZERS)
     for path in paths.values():
         assert path.shape == (31, 2)
 
@@ -207,7 +210,7 @@ def test_momentum_zig_zags_less_than_sgd(name: str) -> None:
     assert path_length(paths[name]) < path_length(paths["sgd"]) / 2
 
 
-@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+@pytest.mark.parametrize("name", tuple(OPTIMIZERS))
 def test_every_textbook_optimizer_ends_closer_to_the_minimum(name: str) -> None:
     for surface_name in ("elongated", "bowl"):
         surface = get_surface(surface_name)
@@ -224,7 +227,7 @@ def test_adaptive_optimizers_go_straight_down_the_valley() -> None:
         assert sign_changes(paths[name], axis=1) == 0
 
 
-@pytest.mark.parametrize("name", OPTIMIZER_NAMES)
+@pytest.mark.parametrize("name", tuple(OPTIMIZERS))
 def test_every_textbook_optimizer_escapes_the_saddle(name: str) -> None:
     """From almost on the ridge, x falls toward 0 and the tiny y grows until it runs off."""
     path = textbook_paths("saddle")[name]

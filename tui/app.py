@@ -14,26 +14,17 @@ from typing import Any
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from nn.data import Dataset
 from presets.preset import Preset
 from tui.i18n import LANGUAGES, binding_label, relabel_bindings
+from tui.keys import APP_BINDINGS, APP_LABEL_KEYS, LABEL_KEYS, MAIN_BINDINGS
 from tui.screens.help import HelpScreen
-from tui.screens.main import LABEL_KEYS, MAIN_BINDINGS, MainScreen
+from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
 from tui.screens.too_small import TooSmallScreen, too_small
-
-APP_BINDINGS: list[Binding] = [
-    Binding("question_mark,f1", "help", "b_help", key_display="?"),
-    Binding("P,ctrl+o", "pick_preset", "b_presets", key_display="P"),
-    Binding("t", "toggle_lang", "b_lang"),
-    Binding("q", "quit", "b_quit"),
-    Binding("ctrl+c", "quit", "b_quit", show=False, priority=True),
-]
-APP_LABEL_KEYS = {binding.action: binding.description for binding in APP_BINDINGS}
 
 
 class TrainlabCommands(Provider):

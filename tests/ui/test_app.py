@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from conftest import DIVERGING, main_screen, ready, tiny_preset, wait_for
+from conftest import DIVERGING, charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.widgets import Input, Static
 
 from tui.app import TrainlabApp
+from tui.keys import key_for
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import TooSmallScreen
 from tui.widgets.charts_panel import ChartsPanel
@@ -302,3 +303,20 @@ async def test_the_boundary_tab_shows_the_data_loaded_in_the_background(app: Tra
         chart = screen.query_one(ChartsPanel).chart("boundary")
         await wait_for(pilot, lambda: "Decision regions" in chart.picture.plain)
         assert "•" in chart.picture.plain  # the training points, on the regions
+
+
+async def test_a_key_a_chart_names_is_the_key_that_does_it(app: TrainlabApp) -> None:
+    """Charts name keys in their hints (the paths chart's "v: next surface"); each hint is
+    made from the bindings table, and pressing the key it names does what it says."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        panel = screen.query_one(ChartsPanel)
+        await pilot.press(key_for("show_chart('paths')"))
+        await charts_drawn(pilot)
+        chart = panel.chart("paths")
+        hint = f"{key_for('next_surface')}: next surface"
+        assert hint in chart.picture.plain and "x²/20 + y²" in chart.picture.plain
+        await pilot.press(key_for("next_surface"))
+        await wait_for(pilot, lambda: chart.surface != "elongated")
+        await charts_drawn(pilot)
+        assert "x² + y²" in chart.picture.plain  # the round bowl, the next surface

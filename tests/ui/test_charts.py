@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from charts_app import ChartsApp, make_comparison  # noqa: E402
 from conftest import charts_drawn, wait_for  # noqa: E402
 
+from tui.keys import key_for  # noqa: E402
 from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
 
 SIZE = (120, 40)
@@ -158,7 +159,8 @@ async def test_a_chart_too_short_to_plot_says_so_instead(spiral):
     app = ChartsApp(spiral)
     async with app.run_test(size=(80, 9)) as pilot:  # 6 rows left for the chart
         panel = app.query_one(ChartsPanel)
-        assert "Too little room" in await picture(pilot, panel, "loss")
+        shown = await picture(pilot, panel, "loss")
+        assert "Too little room" in shown and f"claims panel ({key_for('toggle_claims')})" in shown
         await pilot.resize_terminal(80, 30)
         await pilot.pause(TICK)
         assert "Loss" in await picture(pilot, panel, "loss")

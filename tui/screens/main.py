@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, TabbedContent
@@ -20,10 +19,11 @@ from textual.widgets import Footer, TabbedContent
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
 from nn.data import DataError, Dataset
-from nn.optimizers import OPTIMIZER_NAMES
+from nn.optimizers import OPTIMIZERS
 from nn.snapshot import Snapshot
 from presets.preset import Preset
 from tui.i18n import localized, relabel_bindings, tr
+from tui.keys import LABEL_KEYS, MAIN_BINDINGS
 from tui.messages import (
     ApplyAllChanged,
     ClaimsReady,
@@ -35,7 +35,7 @@ from tui.messages import (
 )
 from tui.trainer import Trainer
 from tui.widgets.caption import Caption
-from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
+from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
@@ -50,37 +50,6 @@ def cycle(values: Sequence[Any], current: Any) -> Any:
         return values[(list(values).index(current) + 1) % len(values)]
     larger = [v for v in values if isinstance(v, int | float) and v > current]
     return larger[0] if larger else values[0]
-
-
-# (key, action, i18n label key, shown in the footer). The help screen and the command
-# palette list the same table, so a key can never be missing from either.
-MAIN_BINDINGS: list[Binding] = [
-    Binding("space", "toggle_play", "b_play"),
-    Binding("s", "single_step", "b_step"),
-    Binding("r", "reset", "b_reset"),
-    Binding("a", "add_run", "b_add"),
-    Binding("x", "remove_run", "b_remove"),
-    Binding("right_square_bracket,plus", "lr_up", "b_lr_up", key_display="]"),
-    Binding("left_square_bracket,minus", "lr_down", "b_lr_down", key_display="["),
-    Binding("o", "cycle_optimizer", "b_optimizer"),
-    Binding("d", "cycle_dropout", "b_dropout"),
-    Binding("p", "cycle_l1", "b_l1", show=False),
-    Binding("w", "cycle_l2", "b_l2", show=False),
-    Binding("b", "toggle_batch_norm", "b_batch_norm", show=False),
-    Binding("g", "toggle_apply_all", "b_apply_all", show=False),
-    Binding("l", "toggle_log", "b_log", show=False),
-    Binding("f", "toggle_setup", "b_setup", show=False),
-    Binding("v", "next_surface", "b_surface", show=False),
-    Binding("c", "toggle_claims", "b_claims", show=False),
-    *[
-        Binding(str(number), f"show_chart('{name}')", f"chart:{name}", show=False)
-        for number, name in enumerate(CHART_NAMES, start=1)
-    ],
-    Binding("escape", "focus_runs", "", show=False),
-]
-
-
-LABEL_KEYS = {binding.action: binding.description for binding in MAIN_BINDINGS}
 
 
 class MainScreen(Screen):
@@ -320,7 +289,7 @@ class MainScreen(Screen):
         self._change(self._targets(), lambda config: {"lr": config.optimizer.lr / 2})
 
     def action_cycle_optimizer(self) -> None:
-        self._change_selected(lambda c: {"optimizer": cycle(OPTIMIZER_NAMES, c.optimizer.name)})
+        self._change_selected(lambda c: {"optimizer": cycle(tuple(OPTIMIZERS), c.optimizer.name)})
 
     def action_cycle_dropout(self) -> None:
         self._change_selected(lambda config: {"dropout": cycle(DROPOUTS, config.dropout)})

@@ -8,6 +8,7 @@ from tui.widgets.plot import Axes, step_ticks
 
 
 class AccuracyChart(CurvesChart):
+    chart_name = "accuracy"
     TITLE = "Accuracy"
     TRAIN, TEST = "train_accuracy", "test_accuracy"
 

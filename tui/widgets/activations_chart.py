@@ -24,6 +24,8 @@ PROFILE_HEIGHT = 9  # rows of the mean/std line under the histograms
 
 
 class ActivationsChart(SnapshotChart):
+    chart_name = "activations"
+
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         run = snapshot.run(self.selected) if self.selected in snapshot.names else snapshot.runs[0]
         color = self.run_color()

@@ -26,6 +26,8 @@ TRAIN_MARK, TEST_MARK = "•", "∘"
 class BoundaryChart(Chart):
     """Shows the latest decision grid of the selected run, or why there is none."""
 
+    chart_name = "boundary"
+
     MIN_HEIGHT = 3  # a title and two rows of cells already show the regions
     NOT_2D = "Decision regions are drawn for 2-D data only; this data set has {n} features."
     WAITING = "Waiting for the first decision grid of the selected run…"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Select, TabbedContent, TabPane
 
@@ -26,25 +25,24 @@ from tui.widgets.paths_chart import PathsChart
 from tui.widgets.plot import Chart, SnapshotChart
 from tui.widgets.weights_chart import WeightsChart
 
-CHART_NAMES = ("loss", "accuracy", "activations", "gradients", "weights", "paths", "boundary")
+# The chart tabs, in the order of their tabs and keys (1-7): the one list of charts. A new
+# chart is a Chart subclass with a `chart_name`, listed here (and its label in the catalogue).
+CHARTS: tuple[type[Chart], ...] = (
+    LossChart,
+    AccuracyChart,
+    ActivationsChart,
+    GradientsChart,
+    WeightsChart,
+    PathsChart,
+    BoundaryChart,
+)
+CHART_NAMES = tuple(chart.chart_name for chart in CHARTS)
 REFRESH_SECONDS = 0.25  # charts redraw at most 4 times a second
 BOUNDARY_SECONDS = 1.0  # the boundary is many colour runs: once a second is enough
-
-_CHART_TYPES: dict[str, type[Chart]] = {
-    "loss": LossChart,
-    "accuracy": AccuracyChart,
-    "activations": ActivationsChart,
-    "gradients": GradientsChart,
-    "weights": WeightsChart,
-    "paths": PathsChart,
-    "boundary": BoundaryChart,
-}
 
 
 class ChartsPanel(Widget):
     """Tabs of charts over the latest snapshot; see the module docstring for the timing."""
-
-    BINDINGS = [Binding("v", "next_surface", "Next surface", show=False)]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -59,7 +57,8 @@ class ChartsPanel(Widget):
 
     def compose(self) -> ComposeResult:
         with TabbedContent(initial="tab-loss"):
-            for name in CHART_NAMES:
+            for chart in CHARTS:
+                name = chart.chart_name
                 with TabPane(name.capitalize(), id=f"tab-{name}"):
                     if name == "paths":
                         yield Select(
@@ -68,7 +67,7 @@ class ChartsPanel(Widget):
                             allow_blank=False,
                             id="surface",
                         )
-                    yield _CHART_TYPES[name](id=f"chart-{name}")
+                    yield chart(id=f"chart-{name}")
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_SECONDS, self._deliver)

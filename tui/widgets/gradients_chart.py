@@ -12,6 +12,7 @@ import math
 from rich.text import Text
 
 from nn import Snapshot
+from nn.optimizers import adaptive_names
 from tui.widgets.plot import (
     Axes,
     Series,
@@ -25,10 +26,12 @@ from tui.widgets.plot import (
     thin_steps,
 )
 
-NO_ADAPTIVE = "Effective step size: no run uses an adaptive optimizer (AdaGrad, RMSProp, Adam)."
+NO_ADAPTIVE = "Effective step size: no run uses an adaptive optimizer ({names})."
 
 
 class GradientsChart(SnapshotChart):
+    chart_name = "gradients"
+
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         norms, steps = [], []
         end = steady_end(max((run.step for run in snapshot.runs), default=1))
@@ -60,5 +63,12 @@ class GradientsChart(SnapshotChart):
             parts.append(figure(width, height - 1 - top, steps, axes=step_axes))
         else:
             parts.append(figure(width, height - 2, norms, axes=norm_axes))
-            parts.append(Text(NO_ADAPTIVE, style="dim", no_wrap=True, end=""))
+            parts.append(
+                Text(
+                    NO_ADAPTIVE.format(names=", ".join(adaptive_names())),
+                    style="dim",
+                    no_wrap=True,
+                    end="",
+                )
+            )
         return stacked(parts)

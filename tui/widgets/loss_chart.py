@@ -64,6 +64,8 @@ class CurvesChart(SnapshotChart):
 class LossChart(CurvesChart):
     """Loss per run; dotted vertical lines mark the steps of live changes."""
 
+    chart_name = "loss"
+
     TITLE = "Loss"
     TRAIN, TEST = "train_loss", "test_loss"
 

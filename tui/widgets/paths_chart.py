@@ -35,6 +35,8 @@ def contour_points(
 class PathsChart(Chart):
     """The textbook's six optimizers walking one surface; `surface` picks which."""
 
+    chart_name = "paths"
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.surface = "elongated"
@@ -45,6 +47,8 @@ class PathsChart(Chart):
         self.invalidate()
 
     def draw(self, width: int, height: int) -> Text:
+        from tui.keys import key_for  # the keys table lists the charts: import it late
+
         surface = get_surface(self.surface)
         # One grid point per character cell: contour lines come out as continuous dots.
         columns, rows = max(width - 8, 2), max(height - 5, 2)
@@ -58,7 +62,7 @@ class PathsChart(Chart):
             series.append(Series(path[:, 0], path[:, 1], color, marker))
             diverged = " (diverged)" if len(path) < 31 else ""
             key.append(f"━━ {name}{diverged}  ", style=f"bold {color}")
-        key.append("s: next surface", style="dim")
+        key.append(f"{key_for('next_surface')}: next surface", style="dim")
         (x_range, y_range) = surface.default_range
         axes = Axes(title=f"{surface.title}: {surface.formula}", xlim=x_range, ylim=y_range)
         return stacked([key, figure(width, height - 1, series, axes=axes)])

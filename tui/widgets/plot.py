@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from rich.color import Color
@@ -332,9 +332,10 @@ class Chart(Widget):
     """
 
     DEFAULT_CSS = (Path(__file__).with_name("charts.tcss")).read_text(encoding="utf-8")
+    chart_name: ClassVar[str] = ""  # its tab (tui/widgets/charts_panel.py lists the charts)
     MIN_HEIGHT = 8  # rows below which a plot is all frame and no data: say so instead
     TOO_SHORT = (
-        "Too little room to draw this chart: close the claims panel (c) or make the "
+        "Too little room to draw this chart: close the claims panel ({key}) or make the "
         "terminal taller."
     )
 
@@ -381,7 +382,9 @@ class Chart(Widget):
         width, height, _ = key
         try:
             if height < self.MIN_HEIGHT:
-                picture = Text(self.TOO_SHORT, style="dim")
+                from tui.keys import key_for  # the keys table lists the charts: import it late
+
+                picture = Text(self.TOO_SHORT.format(key=key_for("toggle_claims")), style="dim")
             else:
                 picture = self.draw(width, height)
         except Exception:

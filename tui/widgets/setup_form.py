@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from nn.config import ACTIVATIONS, INITS, LIVE_FIELDS, ConfigError, RunConfig
-from nn.optimizers import OPTIMIZER_NAMES
+from nn.optimizers import OPTIMIZERS
 from tui.i18n import tr
 from tui.messages import ApplyAllChanged, SettingsEdited
 
@@ -110,7 +110,7 @@ def budget_text(value: tuple[str, Any], lang: str) -> str:
 FIELDS = (
     Field("activation", "select", ACTIVATIONS),
     Field("init", "select", INITS),
-    Field("optimizer", "select", OPTIMIZER_NAMES),
+    Field("optimizer", "select", tuple(OPTIMIZERS)),
     Field("lr", "number"),
     Field("momentum", "number"),
     Field("batch_size", "batch"),

@@ -22,6 +22,8 @@ from tui.widgets.plot import (
 
 
 class WeightsChart(SnapshotChart):
+    chart_name = "weights"
+
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         run = snapshot.run(self.selected) if self.selected in snapshot.names else snapshot.runs[0]
         heading = Text(f"Weights of {run.name}, per layer", style="bold", no_wrap=True, end="")
