@@ -6,6 +6,7 @@
     network.py      a stack of runs' networks as one computation
     optimizers.py   SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam (one registry)
     comparison.py   runs side by side, fed the same mini-batches; live changes
+    checkpoint.py   a comparison saved to a file and loaded again, to go on bit for bit
     measure.py      what a snapshot measures: layer statistics, decision grid, noise
     snapshot.py     what a comparison reports: plain, immutable data
     surfaces.py     2-D loss surfaces and the paths optimizers walk on them
@@ -21,12 +22,14 @@ The short way in::
         print(run.name, run.test_accuracy)
 """
 
+from nn import checkpoint
 from nn.comparison import Comparison
 from nn.config import ConfigError, DataConfig, OptimizerConfig, RunConfig
 from nn.snapshot import Change, History, LayerStats, RunSnapshot, Snapshot
 
 __all__ = [
     "Change",
+    "checkpoint",
     "Comparison",
     "ConfigError",
     "DataConfig",

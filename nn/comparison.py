@@ -12,6 +12,7 @@ stacked with others, however often snapshots are taken.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import queue
 import time
@@ -29,9 +30,11 @@ from nn.optimizers import Optimizer, make_optimizer
 from nn.snapshot import (
     DIVERGED,
     DONE,
+    HISTORY_FIELDS,
     READY,
     TRAINING,
     Change,
+    History,
     HistoryBuffer,
     RunSnapshot,
     Snapshot,
@@ -75,6 +78,16 @@ class BatchSampler:
         self.position = len(y)  # start with a shuffle
         self.x_epoch, self.y_epoch = x, y
 
+    def restore(self, position: int, order: np.ndarray | None, rng_state: dict) -> None:
+        """Where a saved sampler stood: the epoch's order, the place in it, its stream."""
+        self.position = position
+        self.rng.bit_generator.state = rng_state
+        if order is not None:
+            self.order = order.copy()
+            if self.copy_epoch:
+                self.x_epoch = np.take(self.x, self.order, axis=0)
+                self.y_epoch = np.take(self.y, self.order, axis=0)
+
     def next(self) -> tuple[np.ndarray, np.ndarray]:
         if self.full:
             return self.x, self.y
@@ -107,6 +120,7 @@ class Run:
     status: str = READY
     diverged_step: int | None = None
     last_loss: float = float("nan")
+    seconds: float = 0.0  # time spent in this run's training steps
     history: HistoryBuffer = field(default_factory=HistoryBuffer)
 
     @property
@@ -187,10 +201,12 @@ class Group:
         if keep_previous:
             np.copyto(self.previous_params, network.params)
         any_left = False  # counted here rather than by `self.active`: one loop less per step
+        elapsed = time.perf_counter() - start
         for index, run in enumerate(self.runs):
             if not run.active:
                 continue
             run.step += 1
+            run.seconds += elapsed
             run.last_loss = float(losses[index])
             if not math.isfinite(run.last_loss):
                 run.status, run.diverged_step = DIVERGED, run.step
@@ -401,6 +417,118 @@ class Comparison:
                 run.optimizer.lr = run.config.optimizer.lr
             group.sync_settings(index)
 
+    # -- saving and restoring ----------------------------------------------------------------
+
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Everything needed to go on bit for bit from here: plain data (JSON-ready) and
+        arrays. `Comparison.from_state` builds the comparison again (nn/checkpoint.py
+        keeps both in one file). The schedule is the caller's to give again (a preset's)."""
+        self._drain_pending()
+        arrays: dict[str, np.ndarray] = {}
+        groups = []
+        for number, group in enumerate(self.groups):
+            prefix = f"group{number}"
+            arrays[f"{prefix}.params"] = group.network.params
+            arrays[f"{prefix}.previous"] = group.previous_params
+            for layer, norm in enumerate(group.network.norms):
+                mean, var = norm.running_stats()
+                arrays[f"{prefix}.norm{layer}.mean"], arrays[f"{prefix}.norm{layer}.var"] = (
+                    mean,
+                    var,
+                )
+            sampler = group.sampler
+            if hasattr(sampler, "order"):
+                arrays[f"{prefix}.order"] = sampler.order
+            groups.append(
+                {
+                    "runs": [run.name for run in group.runs],
+                    "position": sampler.position,
+                    "rng": sampler.rng.bit_generator.state,
+                }
+            )
+        runs = {}
+        for run in self.runs:
+            prefix = f"run.{run.name}"
+            for key, value in run.optimizer.state.items():
+                arrays[f"{prefix}.optimizer.{key}"] = value
+            history = run.history.view()
+            for column in HISTORY_FIELDS:
+                arrays[f"{prefix}.history.{column}"] = getattr(history, column)
+            runs[run.name] = {
+                "config": run.config.to_dict(),
+                "budget": run.budget,
+                "step": run.step,
+                "status": run.status,
+                "diverged_step": run.diverged_step,
+                "last_loss": run.last_loss,
+                "seconds": run.seconds,
+                "counters": run.optimizer.counters(),
+                "rngs": {
+                    name: getattr(run, f"{name}_rng").bit_generator.state
+                    for name in ("init", "batch", "dropout")
+                },
+            }
+        meta = {
+            "step_count": self.step_count,
+            "initial_configs": [config.to_dict() for config in self.initial_configs],
+            "changes": [dataclasses.asdict(change) for change in self.changes],
+            "order": self.names,
+            "groups": groups,
+            "runs": runs,
+        }
+        return meta, arrays
+
+    @classmethod
+    def from_state(
+        cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], dataset: Dataset | None = None
+    ) -> Comparison:
+        """The comparison `state` described, ready to go on as if never stopped."""
+        configs = {name: RunConfig.from_dict(run["config"]) for name, run in meta["runs"].items()}
+        initial = [RunConfig.from_dict(values) for values in meta["initial_configs"]]
+        comparison = cls(initial, dataset)
+        comparison.initial_configs = initial
+        comparison.step_count = meta["step_count"]
+        comparison.changes = [Change(**change) for change in meta["changes"]]
+        runs = {}
+        for name, saved in meta["runs"].items():
+            run = Run.create(configs[name], comparison.n_train)
+            run.budget, run.step, run.status = saved["budget"], saved["step"], saved["status"]
+            run.diverged_step, run.last_loss = saved["diverged_step"], saved["last_loss"]
+            run.seconds = saved["seconds"]
+            prefix = f"run.{name}"
+            run.optimizer.state = {
+                key: arrays[f"{prefix}.optimizer.{key}"].copy()
+                for key in run.optimizer.state_names
+                if f"{prefix}.optimizer.{key}" in arrays
+            }
+            run.optimizer.set_counters(saved["counters"])
+            columns = [arrays[f"{prefix}.history.{column}"] for column in HISTORY_FIELDS]
+            run.history.extend(0, History(*columns))
+            runs[name] = run
+        comparison.runs = [runs[name] for name in meta["order"]]
+        comparison.groups = []
+        data = comparison.dataset
+        for number, saved in enumerate(meta["groups"]):
+            members = [runs[name] for name in saved["runs"]]
+            x, y, *_ = comparison._data_arrays(members[0].config.dtype)
+            group = Group(members, x, y, data.n_classes)  # draws weights: replaced below
+            prefix = f"group{number}"
+            group.network.params[...] = arrays[f"{prefix}.params"]
+            group.previous_params[...] = arrays[f"{prefix}.previous"]
+            for layer, norm in enumerate(group.network.norms):
+                norm.running_mean[...] = arrays[f"{prefix}.norm{layer}.mean"].reshape(
+                    norm.running_mean.shape
+                )
+                norm.running_var[...] = arrays[f"{prefix}.norm{layer}.var"].reshape(
+                    norm.running_var.shape
+                )
+            group.sampler.restore(saved["position"], arrays.get(f"{prefix}.order"), saved["rng"])
+            comparison.groups.append(group)
+        for name, saved in meta["runs"].items():  # last: building the groups drew from them
+            for stream, rng_state in saved["rngs"].items():
+                getattr(runs[name], f"{stream}_rng").bit_generator.state = rng_state
+        return comparison
+
     # -- parameters --------------------------------------------------------------------------
 
     def parameters(self, name: str) -> dict[str, np.ndarray]:
@@ -433,21 +561,31 @@ class Comparison:
         x, y, *_ = self._data_arrays(str(group.network.dtype))
         return measure.gradient_noise(group.network, index, x, y, batch_sizes, batches)
 
-    def snapshot(self, layers: bool = True) -> Snapshot:
-        """Measure every run now: losses and accuracies, and (unless layers=False) the
-        per-layer statistics on the probe batch. Does not change any run's state."""
+    def snapshot(self, layers: bool = True, noise: bool = False) -> Snapshot:
+        """Measure every run now: losses and accuracies, the effective step of adaptive
+        optimizers, (unless layers=False) the per-layer statistics on the probe batch, and
+        (with noise=True) each run's gradient noise at its own batch size. Does not change
+        any run's state."""
         self._drain_pending()
         base = self.runs[0].config
         by_name: dict[str, RunSnapshot] = {}
         with np.errstate(all="ignore"):
             for group in self.groups:
-                for run, snap in zip(group.runs, self._measure(group, base, layers), strict=True):
+                measured = self._measure(group, base, layers, noise)
+                for run, snap in zip(group.runs, measured, strict=True):
                     by_name[run.name] = snap
         return Snapshot(tuple(by_name[r.name] for r in self.runs), tuple(self.changes))
 
-    def _measure(self, group: Group, base: RunConfig, layers: bool) -> list[RunSnapshot]:
+    def _measure(
+        self, group: Group, base: RunConfig, layers: bool, noise: bool
+    ) -> list[RunSnapshot]:
         network = group.network
-        _, _, x_eval, y_eval, x_test, y_test, x_probe = self._data_arrays(str(network.dtype))
+        x, y, x_eval, y_eval, x_test, y_test, x_probe = self._data_arrays(str(network.dtype))
+        cosines = (
+            measure.batch_gradient_noise(network, x, y, group.sampler.rows)
+            if noise
+            else np.full(len(group.runs), np.nan)
+        )
         train_loss, train_accuracy = network.evaluate(x_eval, y_eval)
         test_loss, test_accuracy = network.evaluate(x_test, y_test)
         penalty = network.penalty()
@@ -468,15 +606,18 @@ class Comparison:
                 if layers
                 else ()
             )
-            effective = [s.effective_step for s in stats if s.effective_step is not None]
+            effective = measure.effective_steps(network, run.optimizer)
             row = {
                 "step": run.step,
                 "epoch": run.step / run.config.steps_per_epoch(self.n_train),
+                "samples_seen": run.step * group.sampler.rows,
+                "seconds": run.seconds,
                 "train_loss": float(train_loss[index]),
                 "train_accuracy": float(train_accuracy[index]),
                 "test_loss": float(test_loss[index]),
                 "test_accuracy": float(test_accuracy[index]),
                 "effective_step": float(np.mean(effective)) if effective else float("nan"),
+                "gradient_noise": float(cosines[index]),
             }
             run.history.record(row)  # the same step measured again replaces its point
             differences = run.config.differences(base) if run.config is not base else {}
@@ -485,7 +626,7 @@ class Comparison:
                     name=run.name,
                     step=run.step,
                     epoch=row["epoch"],
-                    samples_seen=run.step * group.sampler.rows,
+                    samples_seen=row["samples_seen"],
                     budget=run.budget,
                     status=run.status,
                     diverged_step=run.diverged_step,

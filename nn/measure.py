@@ -50,7 +50,7 @@ def layer_stats(
     forward pass in probe mode), gradients, weights, and step sizes."""
     hidden = [h[index] for h in network.hidden_outputs]
     value_range = activation_range(activation, hidden)
-    effective = optimizer.effective_step()
+    effective = effective_steps(network, optimizer)
     stats = []
     for layer_index in range(len(network.dense)):
         name = f"W{layer_index + 1}"
@@ -89,14 +89,22 @@ def layer_stats(
                 near_zero=float((magnitudes < NEAR_ZERO).mean()),
                 max_weight=max_weight,
                 update_ratio=update_norm / weight_norm if weight_norm > 0 else float("nan"),
-                effective_step=(  # the median: a few dead units (h = 0) must not swamp it
-                    float(np.median(effective[slot.start : slot.stop]))
-                    if effective is not None
-                    else None
-                ),
+                effective_step=effective[layer_index] if effective is not None else None,
             )
         )
     return tuple(stats)
+
+
+def effective_steps(network: StackedNetwork, optimizer: Optimizer) -> list[float] | None:
+    """Per dense layer, the median step size lr/(√h + ε) an adaptive optimizer gives its
+    weights (None for the others). The median: a few dead units (h = 0) must not swamp it."""
+    effective = optimizer.effective_step()
+    if effective is None:
+        return None
+    return [
+        float(np.median(effective[slot.start : slot.stop]))
+        for slot in (network.slots[f"W{i + 1}"] for i in range(len(network.dense)))
+    ]
 
 
 def saturated_fraction(outputs: np.ndarray | None, activation: str) -> float | None:
@@ -136,6 +144,30 @@ def decision_grid(
     with np.errstate(all="ignore"):
         probs = network.predict(points)[index]
     return xs, ys, probs.reshape(len(ys), len(xs), -1)
+
+
+def batch_gradient_noise(
+    network: StackedNetwork, x: np.ndarray, y: np.ndarray, batch_size: int, batches: int = 8
+) -> np.ndarray:
+    """Every run of the stack at once: the mean cosine between the gradients of `batches`
+    mini-batches of `batch_size` and the full-batch gradient, per run (K,). What the
+    gradient-noise chart draws over the steps; changes nothing in the runs."""
+    rng = np.random.default_rng(0)
+    saved = network.grads.copy()
+    with np.errstate(all="ignore"):
+        network.loss_and_gradients(x, y, mode="probe")
+        full = network.grads.astype(np.float64)
+        full_norm = np.linalg.norm(full, axis=1)
+        total = np.zeros(network.n_runs)
+        for _ in range(batches):
+            rows = rng.choice(len(y), size=min(batch_size, len(y)), replace=False)
+            network.loss_and_gradients(x[rows], y[rows], mode="probe")
+            grads = network.grads.astype(np.float64)
+            total += np.einsum("kp,kp->k", grads, full) / (
+                np.linalg.norm(grads, axis=1) * full_norm + 1e-30
+            )
+    network.grads[...] = saved
+    return total / batches
 
 
 def gradient_noise(

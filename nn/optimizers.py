@@ -60,6 +60,14 @@ class Optimizer:
     def begin_step(self) -> None:
         """Once per step, before the update (Adam counts its steps here)."""
 
+    def counters(self) -> dict[str, int]:
+        """Numbers besides `state` that the next update depends on (Adam's step count)."""
+        return {}
+
+    def set_counters(self, counters: dict[str, int]) -> None:
+        for key, value in counters.items():
+            setattr(self, key, value)
+
     def update(
         self, params: np.ndarray, grads: np.ndarray, buffer: np.ndarray, **state: np.ndarray
     ) -> None:
@@ -222,6 +230,9 @@ class Adam(Optimizer):
     def begin_step(self) -> None:
         self.iteration += 1
         self.step_lr = self._corrected_lr()
+
+    def counters(self) -> dict[str, int]:
+        return {"iteration": self.iteration}
 
     def update(
         self, params: Array, grads: Array, buffer: Array, *, grad_sum: Array, sq_grad_sum: Array

@@ -54,15 +54,19 @@ class LayerStats:
 
 @dataclass(frozen=True)
 class History:
-    """A run's metrics at every snapshot so far, as parallel arrays."""
+    """A run's metrics at every snapshot so far, as parallel arrays. A chart may draw them
+    over steps, epochs, samples seen or seconds of training: each is a column."""
 
     step: np.ndarray
     epoch: np.ndarray
+    samples_seen: np.ndarray  # step × the samples one update sees
+    seconds: np.ndarray  # time spent training this run so far (not measuring, not waiting)
     train_loss: np.ndarray
     train_accuracy: np.ndarray
     test_loss: np.ndarray
     test_accuracy: np.ndarray
     effective_step: np.ndarray  # mean over layers; NaN for non-adaptive optimizers
+    gradient_noise: np.ndarray  # cosine of mini-batch and full gradient; NaN if not measured
 
     def at_step(self, step: int) -> int:
         """Index of the last snapshot taken at or before `step`."""
@@ -135,7 +139,7 @@ class HistoryBuffer:
 
 
 def _dtype(name: str) -> type:
-    return np.int64 if name == "step" else np.float64
+    return np.int64 if name in ("step", "samples_seen") else np.float64
 
 
 @dataclass(frozen=True)

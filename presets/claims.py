@@ -226,9 +226,9 @@ class Measure:
 
     @property
     def needs_layers(self) -> bool:
-        """Whether it reads per-layer statistics (or the mean effective step, which is
-        computed from them), so the run must take a full snapshot at its step."""
-        return self.kind in ("layer", "noise") or self.metric == "effective_step"
+        """Whether it reads per-layer statistics, so the run must take a full snapshot at
+        its step (a history value is in every snapshot)."""
+        return self.kind in ("layer", "noise")
 
     def step_for(self, config: RunConfig, n_train: int) -> int | None:
         """The run step this measure reads (None: the end)."""

@@ -442,3 +442,37 @@ def test_measuring_gradient_noise_does_not_change_the_run(spiral):
     measured_run.step(5)
     untouched.step(5)
     assert_identical(measured_run, untouched)
+
+
+def test_the_history_can_be_drawn_over_steps_epochs_samples_or_seconds(spiral):
+    """Every snapshot records the x axes a chart may choose, and the effective step of an
+    adaptive optimizer without per-layer statistics (so its curve has every point)."""
+    comparison = Comparison(
+        [config("sgd"), config("adam", optimizer="adam", batch_size="full")], spiral
+    )
+    for _ in range(4):
+        comparison.step(5)
+        comparison.snapshot(layers=False)
+    sgd, adam = (comparison.snapshot(layers=False).run(name).history for name in ("sgd", "adam"))
+    assert sgd.step.tolist() == [5, 10, 15, 20]  # (the same step measured again: one point)
+    assert sgd.samples_seen.tolist() == [16 * step for step in sgd.step]
+    assert adam.samples_seen.tolist() == [168 * step for step in adam.step]
+    assert np.all(np.diff(sgd.seconds) >= 0) and sgd.seconds[-1] > 0
+    assert np.isnan(sgd.effective_step).all()
+    assert np.isfinite(adam.effective_step).all() and np.all(np.diff(adam.effective_step[:4]) < 0)
+    assert np.isnan(sgd.gradient_noise).all()  # measured only when asked
+
+
+def test_gradient_noise_is_measured_per_run_at_its_batch_size_when_asked(spiral):
+    comparison = Comparison([config("small", batch_size=4), config("big", batch_size=128)], spiral)
+    comparison.step(50)
+    before = all_parameters(comparison)
+    snapshot = comparison.snapshot(noise=True)
+    small, big = (snapshot.run(name).history.gradient_noise[-1] for name in ("small", "big"))
+    assert -1 <= small < big <= 1 and big > 0.8  # a big batch follows the full gradient
+    after = all_parameters(comparison)
+    assert all(np.array_equal(before[name], after[name]) for name in before)  # changed nothing
+    comparison.step(1)  # and training goes on as it would have
+    fresh = Comparison([config("small", batch_size=4), config("big", batch_size=128)], spiral)
+    fresh.step(51)
+    assert_identical(comparison, fresh)
