@@ -29,6 +29,9 @@ DATASETS = DATASET_NAMES  # one list of data sets, kept by nn.data
 LIVE_FIELDS = ("lr", "optimizer", "l1", "l2", "dropout", "batch_norm")
 
 MAX_MEMORY_BYTES = 2 * 1024**3
+MAX_SAMPLES = 1_000_000  # points of a generated 2-D set: more teaches nothing, and costs GiBs
+MAX_STEPS = 10_000_000  # a run's budget: beyond it, a preset would play for days
+MAX_EPOCHS = 100_000
 
 
 class ConfigError(ValueError):
@@ -107,6 +110,11 @@ class DataConfig:
     def __post_init__(self) -> None:
         _check_choice(self.name, "data.name", DATASETS)
         _check_int(self.samples, "data.samples", low=4)
+        _check(
+            self.samples <= MAX_SAMPLES,
+            "data.samples",
+            f"at most {MAX_SAMPLES:,} points for a generated set, got {self.samples:,}",
+        )
         _check_number(self.noise, "data.noise", low=0)
         _check_number(
             self.train_ratio, "data.train_ratio", low=0, high=1, low_open=True, high_open=True
@@ -244,7 +252,8 @@ class RunConfig:
         _check_choice(self.dtype, "dtype", DTYPES)
         _check_int(self.seed, "seed")
         _check_int(self.steps, "steps", low=1)
-        _check_number(self.epochs, "epochs", low=0)
+        _check(self.steps <= MAX_STEPS, "steps", f"at most {MAX_STEPS:,}, got {self.steps:,}")
+        _check_number(self.epochs, "epochs", low=0, high=MAX_EPOCHS)
 
     # -- derived -------------------------------------------------------------------------
 
@@ -406,8 +415,11 @@ def estimate_memory(config: RunConfig, n_inputs: int, n_outputs: int, n_train: i
 
 
 def check_memory(configs: list[RunConfig], n_inputs: int, n_outputs: int, n_train: int) -> None:
-    """Refuse, with a message, comparisons that would not fit instead of thrashing."""
+    """Refuse, with a message, comparisons that would not fit instead of thrashing: the
+    runs, and the training data in each dtype they use (a copy, and an epoch's order)."""
     total = sum(estimate_memory(c, n_inputs, n_outputs, n_train) for c in configs)
+    for dtype in {config.dtype for config in configs}:
+        total += 2 * n_train * n_inputs * (4 if dtype == "float32" else 8)
     if total > MAX_MEMORY_BYTES:
         gib = total / 1024**3
         raise ConfigError(

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from nn import measure, surfaces
-from nn.config import RunConfig
+from nn.config import MAX_EPOCHS, MAX_STEPS, RunConfig
 from nn.optimizers import OPTIMIZERS, hyper_parameters
 from nn.snapshot import DIVERGED, LayerStats, RunSnapshot, Snapshot
 from presets.texts import Texts, english, is_text_key, parse_texts
@@ -140,6 +140,7 @@ def metrics_table() -> str:
 
 
 LAYER_WORDS = ("first", "last", "mean")
+MAX_PATH_STEPS = 10_000  # an optimizer's path on a surface: the textbook draws 30
 OPS = ("<", "<=", ">", ">=", "==")  # "==": |left − right × factor| ≤ margin
 
 MEASURE_KEYS = ("metric", "run", "layer", "at_step", "at_epoch", "batch_size", "path")
@@ -510,8 +511,14 @@ def parse_measure(raw: Any, where: str) -> Measure:
         raise ClaimError(f"{where}.at_step", "give at_step or at_epoch, not both")
     if at_step is not None:
         _whole(at_step, f"{where}.at_step", low=0)
+        if at_step > MAX_STEPS:
+            raise ClaimError(f"{where}.at_step", f"at most {MAX_STEPS:,}, got {at_step:,}")
     if at_epoch is not None:
         at_epoch = _number(at_epoch, f"{where}.at_epoch")
+        if not 0 <= at_epoch <= MAX_EPOCHS:
+            raise ClaimError(
+                f"{where}.at_epoch", f"must be between 0 and {MAX_EPOCHS:,}, got {at_epoch:g}"
+            )
     if kind == "run" and (at_step is not None or at_epoch is not None):
         raise ClaimError(f"{where}.at_step", f"{metric} is read at the end of the run")
     batch_size = table.get("batch_size")
@@ -538,6 +545,8 @@ def _parse_path(raw: Any, where: str) -> Path:
     lr = _number(table["lr"], f"{where}.lr")
     steps = table.get("steps", 30)
     _whole(steps, f"{where}.steps", low=1)
+    if steps > MAX_PATH_STEPS:
+        raise ClaimError(f"{where}.steps", f"at most {MAX_PATH_STEPS:,} updates, got {steps:,}")
     start = table.get("start")
     if start is not None:
         if not (isinstance(start, list) and len(start) == 2):

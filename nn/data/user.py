@@ -143,12 +143,16 @@ def _read_text(path: str | Path) -> str:
 def _open_npz(path: str | Path) -> dict[str, np.ndarray]:
     """All arrays of an .npz file; no pickled objects (they could run code)."""
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {key: npz[key] for key in npz.files}
+        loaded = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    except AttributeError:  # a plain .npy array has no `.files` and no context manager
-        raise DataError(f"{path}: holds a single array; expected an .npz with x and y") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise DataError(f"{path}: not a readable .npz file ({error})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):  # an .npy array, whatever its name says
+        raise DataError(f"{path}: holds a single array; expected an .npz with x and y")
+    try:
+        with loaded:
+            return {key: loaded[key] for key in loaded.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise DataError(f"{path}: not a readable .npz file ({error})") from None
 
@@ -165,6 +169,10 @@ def _features(x: np.ndarray, path: str | Path, key: str) -> tuple[np.ndarray, tu
             f"{path}: '{key}' has shape {x.shape}; expected (samples, features) "
             "or (samples, height, width)"
         )
+    if len(x) == 0:
+        raise DataError(f"{path}: '{key}' has no rows")
+    if x[0].size == 0:
+        raise DataError(f"{path}: '{key}' has shape {x.shape}: its samples have no features")
     image_shape = tuple(x.shape[1:]) if x.ndim == 3 else None
     rows = x.reshape(len(x), -1).astype(np.float64)
     if x.dtype == np.uint8:

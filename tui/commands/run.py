@@ -161,6 +161,7 @@ def run_command(
     rows = [_row(run, seconds) for run in snapshot.runs]
     print_table(rows, out)
     try:
+        writing = json_path
         if json_path:
             changes = [
                 {"step": c.step, "run": c.run, "setting": c.setting, "old": c.old, "new": c.new}
@@ -174,9 +175,11 @@ def run_command(
             }
             text = json.dumps(document, indent=2, allow_nan=False)
             Path(json_path).write_text(text + "\n", encoding="utf-8")
+        writing = csv_path
         if csv_path:
             write_csv(snapshot, Path(csv_path))
-    except OSError as error:
-        err.write(f"trainlab run: cannot write {error.filename}: {error.strerror}\n")
+    except OSError as error:  # a full disk names no file: the one being written is known
+        where = error.filename or writing
+        err.write(f"trainlab run: cannot write {where}: {error.strerror}\n")
         return EXIT_BAD_INPUT
     return EXIT_OK
