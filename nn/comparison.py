@@ -25,6 +25,7 @@ import numpy as np
 from nn import measure
 from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
+from nn.features import columns_needed, transform
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer, make_optimizer
 from nn.snapshot import (
@@ -58,6 +59,7 @@ def load_data(config: RunConfig) -> Dataset:
         train_limit=data.train_limit or None,
         test_limit=data.test_limit or None,
         full=data.full,
+        task=data.task or "classification",
     )
 
 
@@ -274,27 +276,41 @@ class Comparison:
                 )
         if hasattr(self, "runs") and data != self.runs[0].config.data:
             raise ConfigError("data", "a reset keeps the data set; start a new comparison instead")
-        check_memory(configs, self.dataset.n_features, self.dataset.n_classes, self.n_train)
+        for config in configs:
+            needed = columns_needed(config.features)
+            if needed > self.dataset.n_features:
+                raise ConfigError(
+                    f"{config.name}.features",
+                    f"{', '.join(config.features)} need(s) {needed} input columns; "
+                    f"this data set has {self.dataset.n_features}",
+                )
+        check_memory(configs, self.dataset.n_features, self.dataset.n_outputs, self.n_train)
 
     @property
     def n_train(self) -> int:
         return len(self.dataset.y_train)
 
-    def _data_arrays(self, dtype: str) -> tuple[np.ndarray, ...]:
-        """Training, evaluation and probe arrays in one dtype (made once, then reused)."""
-        if dtype not in self._arrays:
+    def _data_arrays(self, config: RunConfig) -> tuple[np.ndarray, ...]:
+        """Training, evaluation and probe arrays as a run sees them: in its dtype, and as
+        its input features (made once per kind, then reused)."""
+        key = (config.dtype, config.features)
+        if key not in self._arrays:
             data = self.dataset
             probe_rows = 1000 if data.name == "probe" else 500
-            self._arrays[dtype] = (
-                data.x_train.astype(dtype),
+
+            def inputs(x: np.ndarray) -> np.ndarray:
+                return transform(x, config.features).astype(config.dtype)
+
+            self._arrays[key] = (
+                inputs(data.x_train),
                 data.y_train,
-                data.x_train[:EVAL_ROWS].astype(dtype),
+                inputs(data.x_train[:EVAL_ROWS]),
                 data.y_train[:EVAL_ROWS],
-                data.x_test[:EVAL_ROWS].astype(dtype),
+                inputs(data.x_test[:EVAL_ROWS]),
                 data.y_test[:EVAL_ROWS],
-                data.x_train[:probe_rows].astype(dtype),
+                inputs(data.x_train[:probe_rows]),
             )
-        return self._arrays[dtype]
+        return self._arrays[key]
 
     def _build(self, configs: list[RunConfig]) -> None:
         self.step_count = 0
@@ -307,11 +323,11 @@ class Comparison:
         data = self.dataset
         by_key: dict[tuple, list[Run]] = {}
         for run in runs:
-            key = run.config.shape_key(data.n_features, data.n_classes, self.n_train)
+            key = run.config.shape_key(data.n_features, data.n_outputs, self.n_train)
             by_key.setdefault(key, []).append(run)
         for members in by_key.values():
-            x, y, *_ = self._data_arrays(members[0].config.dtype)
-            self.groups.append(Group(members, x, y, data.n_classes))
+            x, y, *_ = self._data_arrays(members[0].config)
+            self.groups.append(Group(members, x, y, data.n_outputs))
 
     def _locate(self, name: str) -> tuple[Group, int]:
         for group in self.groups:
@@ -352,8 +368,8 @@ class Comparison:
             return
         run = Run.create(config, self.n_train)
         self.runs.append(run)
-        x, y, *_ = self._data_arrays(config.dtype)
-        self.groups.append(Group([run], x, y, self.dataset.n_classes))
+        x, y, *_ = self._data_arrays(config)
+        self.groups.append(Group([run], x, y, self.dataset.n_outputs))
 
     def remove_run(self, name: str) -> None:
         if len(self.runs) == 1:
@@ -510,8 +526,8 @@ class Comparison:
         data = comparison.dataset
         for number, saved in enumerate(meta["groups"]):
             members = [runs[name] for name in saved["runs"]]
-            x, y, *_ = comparison._data_arrays(members[0].config.dtype)
-            group = Group(members, x, y, data.n_classes)  # draws weights: replaced below
+            x, y, *_ = comparison._data_arrays(members[0].config)
+            group = Group(members, x, y, data.n_outputs)  # draws weights: replaced below
             prefix = f"group{number}"
             group.network.params[...] = arrays[f"{prefix}.params"]
             group.previous_params[...] = arrays[f"{prefix}.previous"]
@@ -549,7 +565,21 @@ class Comparison:
         data. Returns (xs, ys, probabilities of shape (len(ys), len(xs), classes))."""
         self._drain_pending()
         group, index = self._locate(name)
-        return measure.decision_grid(group.network, index, self.dataset, resolution, margin)
+        features = group.runs[index].config.features
+        return measure.decision_grid(
+            group.network, index, self.dataset, features, resolution, margin
+        )
+
+    def unit_grids(
+        self, name: str, resolution: tuple[int, int] = (24, 12)
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """For 1-D and 2-D data: what every unit of the run computes over the input plane,
+        layer by layer (the inputs as the run sees them, each hidden layer, the output):
+        (xs, ys, one array (units, len(ys), len(xs)) per layer). See measure.unit_grids."""
+        self._drain_pending()
+        group, index = self._locate(name)
+        features = group.runs[index].config.features
+        return measure.unit_grids(group.network, index, self.dataset, features, resolution)
 
     def gradient_noise(
         self, name: str, batch_sizes: Iterable[int], batches: int = 20
@@ -558,7 +588,7 @@ class Comparison:
         size, at the run's current parameters (claim 1.2: small batches are noisy)."""
         self._drain_pending()
         group, index = self._locate(name)
-        x, y, *_ = self._data_arrays(str(group.network.dtype))
+        x, y, *_ = self._data_arrays(group.runs[index].config)
         return measure.gradient_noise(group.network, index, x, y, batch_sizes, batches)
 
     def snapshot(self, layers: bool = True, noise: bool = False) -> Snapshot:
@@ -580,14 +610,19 @@ class Comparison:
         self, group: Group, base: RunConfig, layers: bool, noise: bool
     ) -> list[RunSnapshot]:
         network = group.network
-        x, y, x_eval, y_eval, x_test, y_test, x_probe = self._data_arrays(str(network.dtype))
+        x, y, x_eval, y_eval, x_test, y_test, x_probe = self._data_arrays(group.runs[0].config)
         cosines = (
             measure.batch_gradient_noise(network, x, y, group.sampler.rows)
             if noise
             else np.full(len(group.runs), np.nan)
         )
-        train_loss, train_accuracy = network.evaluate(x_eval, y_eval)
-        test_loss, test_accuracy = network.evaluate(x_test, y_test)
+        train_loss, train_score = network.evaluate(x_eval, y_eval)
+        test_loss, test_score = network.evaluate(x_test, y_test)
+        nothing = np.full(len(group.runs), np.nan)  # the other task's score
+        scores, others = (train_score, test_score), (nothing, nothing)
+        if self.dataset.regression:
+            scores, others = others, scores
+        (train_accuracy, test_accuracy), (train_r2, test_r2) = scores, others
         penalty = network.penalty()
         if group.seconds_since_snapshot > 0:
             group.steps_per_second = group.steps_since_snapshot / group.seconds_since_snapshot
@@ -616,6 +651,8 @@ class Comparison:
                 "train_accuracy": float(train_accuracy[index]),
                 "test_loss": float(test_loss[index]),
                 "test_accuracy": float(test_accuracy[index]),
+                "train_r2": float(train_r2[index]),
+                "test_r2": float(test_r2[index]),
                 "effective_step": float(np.mean(effective)) if effective else float("nan"),
                 "gradient_noise": float(cosines[index]),
             }
@@ -634,6 +671,8 @@ class Comparison:
                     train_accuracy=row["train_accuracy"],
                     test_loss=row["test_loss"],
                     test_accuracy=row["test_accuracy"],
+                    train_r2=row["train_r2"],
+                    test_r2=row["test_r2"],
                     penalty=float(penalty[index]),
                     steps_per_second=group.steps_per_second,
                     optimizer=run.config.optimizer.name,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from nn.data import DATASET_NAMES
+from nn.data import DATASET_NAMES, REGRESSION_NAMES, TASKS
+from nn.features import FEATURES, columns_needed
 from nn.optimizers import OPTIMIZERS, default_lr, hyper_parameters
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
@@ -106,6 +107,7 @@ class DataConfig:
     train_limit: int = 0  # keep only the first N training samples (0: all)
     test_limit: int = 0
     full: bool = False  # Fashion-MNIST: the full set where installed, not the shipped subset
+    task: str = ""  # csv/npz: "regression" when the labels are numbers to predict
 
     def __post_init__(self) -> None:
         _check_choice(self.name, "data.name", DATASETS)
@@ -124,11 +126,36 @@ class DataConfig:
         _check_int(self.train_limit, "data.train_limit")
         _check_int(self.test_limit, "data.test_limit")
         _check(isinstance(self.path, str), "data.path", f"must be text, got {self.path!r}")
+        if self.task:
+            _check_choice(self.task, "data.task", TASKS)
+            _check(
+                self.name in ("csv", "npz") or self.task == self.implied_task,
+                "data.task",
+                f"{self.name} is a {self.implied_task} set; only csv and npz data say theirs",
+            )
         _check(
             self.name not in ("csv", "npz") or bool(self.path),
             "data.path",
             f"a {self.name} data set needs the path of its file",
         )
+
+    @property
+    def implied_task(self) -> str:
+        return "regression" if self.name in REGRESSION_NAMES else "classification"
+
+    @property
+    def regression(self) -> bool:
+        """Whether the runs predict a number (MSE, a linear output) rather than a class."""
+        return (self.task or self.implied_task) == "regression"
+
+    @property
+    def columns(self) -> int | None:
+        """How many numbers describe a sample, where the name alone says (None: a file's)."""
+        if self.name == "sine":
+            return 1
+        if self.name in ("csv", "npz", "probe", "fashion-mnist", "mnist"):
+            return None
+        return 2
 
 
 @dataclass(frozen=True)
@@ -175,8 +202,8 @@ class RunConfig:
     data: DataConfig = field(default_factory=DataConfig)
     layers: tuple[int, ...] = (16, 16)
     activation: str = "relu"
-    output: str = "softmax"
-    loss: str = "cross_entropy"
+    output: str | None = None  # left out: softmax for classes, linear for regression
+    loss: str | None = None  # left out: cross_entropy for classes, mse for regression
     init: str | float = "he"
     optimizer: OptimizerConfig = field(default_factory=OptimizerConfig)
     batch_size: int | str = 32  # or "full": the whole training set (gradient descent)
@@ -185,6 +212,7 @@ class RunConfig:
     dropout: float = 0.0  # fraction of hidden units dropped at each training step
     batch_norm: bool = False
     dtype: str = "float32"
+    features: tuple[str, ...] = ()  # what the net sees of a 2-D point (nn/features.py)
     seed: int = 0
     steps: int = 2000  # training budget in updates; `epochs` overrides it when set
     epochs: float = 0.0
@@ -216,8 +244,39 @@ class RunConfig:
         _check(len(layers) <= 50, "layers", f"at most 50 hidden layers, got {len(layers)}")
         object.__setattr__(self, "layers", tuple(layers))
         _check_choice(self.activation, "activation", ACTIVATIONS)
+        regression = self.data.regression
+        if self.output is None:  # frozen: filled in once, here, from the data's task
+            object.__setattr__(self, "output", "linear" if regression else "softmax")
+        if self.loss is None:
+            object.__setattr__(self, "loss", "mse" if regression else "cross_entropy")
         _check_choice(self.output, "output", OUTPUTS)
         _check_choice(self.loss, "loss", LOSSES)
+        _check(
+            not regression or self.loss == "mse",
+            "loss",
+            "a regression set's targets are numbers: use mse (with a linear output)",
+        )
+        _check(
+            isinstance(self.features, tuple | list)
+            and all(isinstance(name, str) for name in self.features),
+            "features",
+            f"must be a list of names, got {self.features!r}",
+        )
+        object.__setattr__(self, "features", tuple(self.features))
+        for name in self.features:
+            _check_choice(name, "features", tuple(FEATURES))
+        _check(
+            len(set(self.features)) == len(self.features),
+            "features",
+            "each feature once",
+        )
+        columns = self.data.columns
+        _check(
+            columns is None or columns_needed(self.features) <= columns,
+            "features",
+            f"{self.data.name} has {columns} input column(s); "
+            f"{', '.join(self.features)} need(s) {columns_needed(self.features)}",
+        )
         _check(
             (self.output == "softmax") == (self.loss == "cross_entropy"),
             "loss",
@@ -258,8 +317,9 @@ class RunConfig:
     # -- derived -------------------------------------------------------------------------
 
     def layer_sizes(self, n_inputs: int, n_outputs: int) -> tuple[int, ...]:
-        """All layer widths, input first and output last."""
-        return (n_inputs, *self.layers, n_outputs)
+        """All layer widths, input first and output last; `n_inputs` are the data's columns,
+        replaced by the chosen features when there are some."""
+        return (len(self.features) or n_inputs, *self.layers, n_outputs)
 
     def batch_rows(self, n_train: int) -> int:
         """How many samples one update sees."""
@@ -285,6 +345,8 @@ class RunConfig:
             self.dtype,
             self.seed,
             self.loss,
+            self.output,
+            self.features,  # the same count of other features is another input
         )
 
     # -- changing ------------------------------------------------------------------------
@@ -321,6 +383,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         result = dataclasses.asdict(self)
         result["layers"] = list(self.layers)
+        result["features"] = list(self.features)
         return result
 
     @classmethod

@@ -412,15 +412,19 @@ class SoftmaxCrossEntropy:
 
 
 class MeanSquaredError:
-    """½·Σ(y − t)² over the outputs, averaged over the batch; t is the one-hot label."""
+    """½·Σ(y − t)² over the outputs, averaged over the batch. For a regression set t is the
+    target number; for classes, the one-hot label."""
 
     def __init__(self, output: str) -> None:
         self.activation = ACTIVATION_CLASSES[output]()
 
     def forward(self, scores: np.ndarray, labels: np.ndarray) -> np.ndarray:
         self.outputs = self.activation.forward(scores.copy())
-        target = np.zeros(scores.shape[-2:], dtype=scores.dtype)
-        target[np.arange(labels.shape[0]), labels] = 1.0
+        if labels.dtype.kind == "f":  # regression: one output, the number itself
+            target = labels.astype(scores.dtype).reshape(-1, 1)
+        else:
+            target = np.zeros(scores.shape[-2:], dtype=scores.dtype)
+            target[np.arange(labels.shape[0]), labels] = 1.0
         self.error = self.outputs - target
         return 0.5 * (self.error * self.error).sum(axis=-1).mean(axis=-1)
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from nn.data import Dataset
+from nn.features import transform
 from nn.layers import ACTIVATION_CLASSES
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer
@@ -123,27 +124,62 @@ def dead_fraction(outputs: np.ndarray | None, activation: str) -> float | None:
     return float((outputs <= 0).all(axis=0).mean())
 
 
-def decision_grid(
-    network: StackedNetwork,
-    index: int,
-    dataset: Dataset,
-    resolution: tuple[int, int] = (60, 30),
-    margin: float = 0.1,
+def input_grid(
+    dataset: Dataset, resolution: tuple[int, int] = (60, 30), margin: float = 0.1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For 2-D data: run `index`'s class probabilities on a grid covering the data.
-    Returns (xs, ys, probabilities of shape (len(ys), len(xs), classes))."""
-    if dataset.n_features != 2:
-        raise ValueError("decision regions exist only for 2-D data")
+    """Points covering the data of a 1-D or 2-D set, with a margin: (xs, ys, points of
+    shape (len(ys) · len(xs), columns)). For 1-D data ys is the single value 0."""
+    if dataset.n_features not in (1, 2):
+        raise ValueError("a picture over the inputs exists only for 1-D and 2-D data")
     x_all = np.concatenate([dataset.x_train, dataset.x_test])
     low, high = x_all.min(axis=0), x_all.max(axis=0)
     pad = (high - low) * margin
     xs = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution[0])
+    if dataset.n_features == 1:
+        return xs, np.zeros(1), xs[:, None]
     ys = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution[1])
     grid_x, grid_y = np.meshgrid(xs, ys)
-    points = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(network.dtype)
+    return xs, ys, np.column_stack([grid_x.ravel(), grid_y.ravel()])
+
+
+def decision_grid(
+    network: StackedNetwork,
+    index: int,
+    dataset: Dataset,
+    features: tuple[str, ...] = (),
+    resolution: tuple[int, int] = (60, 30),
+    margin: float = 0.1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For 1-D and 2-D data: what run `index` predicts on a grid covering the data, seen
+    through its input features. Returns (xs, ys, outputs of shape (len(ys), len(xs),
+    outputs)): class probabilities, or the predicted number of a regression."""
+    xs, ys, points = input_grid(dataset, resolution, margin)
+    inputs = transform(points, features).astype(network.dtype)
     with np.errstate(all="ignore"):
-        probs = network.predict(points)[index]
-    return xs, ys, probs.reshape(len(ys), len(xs), -1)
+        outputs = network.predict(inputs)[index]
+    return xs, ys, outputs.reshape(len(ys), len(xs), -1)
+
+
+def unit_grids(
+    network: StackedNetwork,
+    index: int,
+    dataset: Dataset,
+    features: tuple[str, ...] = (),
+    resolution: tuple[int, int] = (24, 12),
+    margin: float = 0.1,
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """What every unit of run `index` computes over the input plane (a network picture,
+    as TensorFlow Playground draws one per neuron): (xs, ys, one array per layer of shape
+    (units, len(ys), len(xs))), the input features first, each hidden layer's outputs
+    (batch norm in its running statistics, no dropout), then the output."""
+    xs, ys, points = input_grid(dataset, resolution, margin)
+    inputs = transform(points, features).astype(network.dtype)
+    with np.errstate(all="ignore"):
+        outputs = network.predict(inputs)[index]
+        hidden = network.hidden_outputs_of(inputs)
+    shape = (len(ys), len(xs))
+    layers = [inputs, *(h[index] for h in hidden), outputs]
+    return xs, ys, [np.asarray(layer, np.float64).T.reshape(-1, *shape) for layer in layers]
 
 
 def batch_gradient_noise(

@@ -181,9 +181,9 @@ class StackedNetwork:
         scores = self._forward(x, mode)
         return scores[None] if self.squeezed else scores
 
-    def _forward(self, x: np.ndarray, mode: str) -> np.ndarray:
+    def _forward(self, x: np.ndarray, mode: str, keep: bool = False) -> np.ndarray:
         training = mode == "train"
-        keep = mode == "probe"
+        keep = keep or mode == "probe"
         self.hidden_outputs = []
         h = x
         for dense, norm, activation, dropout in zip(
@@ -196,6 +196,12 @@ class StackedNetwork:
                 self.hidden_outputs.append(h[None].copy() if self.squeezed else h.copy())
             h = dropout.forward(h, training)
         return self.dense[-1].forward(h)
+
+    def hidden_outputs_of(self, x: np.ndarray) -> list[np.ndarray]:
+        """Each hidden layer's outputs (K, batch, units) in evaluation mode (running batch
+        statistics, no dropout): what a unit computes for an input, as it would be tested."""
+        self._forward(x, "eval", keep=True)
+        return self.hidden_outputs
 
     def backward(self) -> None:
         """Fill `grads` from the loss remembered by the last `loss_and_gradients`."""
@@ -238,19 +244,32 @@ class StackedNetwork:
     def evaluate(
         self, x: np.ndarray, labels: np.ndarray, chunk: int = 2000
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Data loss and accuracy per run on (x, labels), in evaluation mode."""
+        """Data loss and score per run on (x, labels), in evaluation mode: the score is the
+        accuracy for class labels, R² (1 − squared error / variance of the targets) for
+        regression targets."""
         total_loss = np.zeros(self.n_runs)
         correct = np.zeros(self.n_runs)
+        regression = labels.dtype.kind == "f"
         for start in range(0, len(labels), chunk):
             batch_x, batch_y = x[start : start + chunk], labels[start : start + chunk]
             scores = self.forward(batch_x, "eval")
             total_loss += self.loss.forward(scores, batch_y) * len(batch_y)
-            correct += (scores.argmax(axis=-1) == batch_y).sum(axis=-1)
+            if regression:  # Σ(y − t)², from the loss's own error
+                correct += (self.loss.error.astype(np.float64) ** 2).sum(axis=(-2, -1))
+            else:
+                correct += (scores.argmax(axis=-1) == batch_y).sum(axis=-1)
+        if regression:
+            spread = float(((labels - labels.mean()) ** 2).sum())
+            r2 = 1.0 - correct / spread if spread > 0 else np.full(self.n_runs, np.nan)
+            return total_loss / len(labels), r2
         return total_loss / len(labels), correct / len(labels)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities per run (K, batch, classes) in evaluation mode."""
+        """Per run (K, batch, outputs) in evaluation mode: class probabilities (softmax), or
+        the output layer's values (an MSE net: the predicted number of a regression)."""
         scores = self.forward(x, "eval").astype(np.float64)
+        if isinstance(self.loss, MeanSquaredError):
+            return self.loss.activation.forward(scores)
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)

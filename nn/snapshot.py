@@ -62,9 +62,11 @@ class History:
     samples_seen: np.ndarray  # step × the samples one update sees
     seconds: np.ndarray  # time spent training this run so far (not measuring, not waiting)
     train_loss: np.ndarray
-    train_accuracy: np.ndarray
+    train_accuracy: np.ndarray  # classification only (NaN for regression)
     test_loss: np.ndarray
     test_accuracy: np.ndarray
+    train_r2: np.ndarray  # regression only: 1 − squared error / variance of the targets
+    test_r2: np.ndarray
     effective_step: np.ndarray  # mean over layers; NaN for non-adaptive optimizers
     gradient_noise: np.ndarray  # cosine of mini-batch and full gradient; NaN if not measured
 
@@ -154,7 +156,9 @@ class RunSnapshot:
     train_loss: float
     train_accuracy: float
     test_loss: float
-    test_accuracy: float
+    test_accuracy: float  # NaN for a regression
+    train_r2: float  # NaN for a classification
+    test_r2: float
     penalty: float
     steps_per_second: float
     optimizer: str

@@ -59,6 +59,25 @@ METRIC_LIST = (
     Metric("test_accuracy", "run", "accuracy on the test samples, 0–1", history=True),
     Metric("accuracy_gap", "run", "train accuracy − test accuracy (overfitting)", history=True),
     Metric(
+        "train_r2",
+        "run",
+        "regression: R² = 1 − squared error / variance of the targets, on the training samples",
+        history=True,
+    ),
+    Metric("test_r2", "run", "regression: R² on the test samples", history=True),
+    Metric(
+        "train_rmse",
+        "run",
+        "regression: root of the mean squared error on the training samples",
+        history=True,
+    ),
+    Metric(
+        "test_rmse",
+        "run",
+        "regression: root of the mean squared error on the test samples",
+        history=True,
+    ),
+    Metric(
         "effective_step",
         "run, or a layer",
         "lr / (√h + ε) of an adaptive optimizer: per layer the median over its weights (a "
@@ -385,6 +404,9 @@ def _history_value(metric: str, run: RunSnapshot, step: int | None) -> float:
     index = len(history.step) - 1 if step is None else history.at_step(step)
     if metric == "accuracy_gap":
         return float(history.train_accuracy[index] - history.test_accuracy[index])
+    if metric in ("train_rmse", "test_rmse"):  # the loss is ½·(y − t)² on average
+        loss = getattr(history, metric.replace("rmse", "loss"))[index]
+        return float(np.sqrt(2 * loss))
     return float(getattr(history, metric)[index])
 
 

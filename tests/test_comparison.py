@@ -10,8 +10,9 @@ import warnings
 import numpy as np
 import pytest
 
-from nn import Change, Comparison, ConfigError, RunConfig, RunSnapshot
+from nn import Change, Comparison, ConfigError, DataConfig, RunConfig, RunSnapshot
 from nn.comparison import BatchSampler
+from nn.data import Dataset
 
 STACK_TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}
 
@@ -476,3 +477,63 @@ def test_gradient_noise_is_measured_per_run_at_its_batch_size_when_asked(spiral)
     fresh = Comparison([config("small", batch_size=4), config("big", batch_size=128)], spiral)
     fresh.step(51)
     assert_identical(comparison, fresh)
+
+
+def test_squared_input_features_let_a_linear_model_solve_circles():
+    """Claim of TensorFlow Playground: a better representation makes a small net enough."""
+    data = DataConfig(name="circles", samples=400, noise=0.05)
+    base = RunConfig(name="raw", layers=(), data=data, steps=600).with_changes(
+        optimizer="adam", lr=0.05
+    )
+    comparison = Comparison.from_variants(base, {"squares": {"features": ["x1_sq", "x2_sq"]}})
+    comparison.step(600)
+    raw, squares = comparison.snapshot().runs
+    assert raw.test_accuracy < 0.7 < 0.95 < squares.test_accuracy
+
+
+def test_features_are_refused_where_the_data_has_too_few_columns(spiral):
+    with pytest.raises(ConfigError, match="features: sine has 1 input column"):
+        RunConfig(data=DataConfig(name="sine"), features=("x2",))
+    with pytest.raises(ConfigError, match="features: must be one of"):
+        RunConfig(features=("x3",))
+    rng = np.random.default_rng(0)
+    one_column = Dataset(
+        "one.npz",
+        rng.random((8, 1)),
+        np.arange(8) % 2,
+        rng.random((4, 1)),
+        np.arange(4) % 2,
+        2,
+        ("a", "b"),
+    )
+    file = DataConfig(name="npz", path="one.npz")  # a file's columns are known once read
+    with pytest.raises(ConfigError, match="need\\(s\\) 2 input columns; this data set has 1"):
+        Comparison([RunConfig(features=("x1_x2",), data=file)], one_column)
+
+
+@pytest.mark.parametrize("name", ["plane", "mixture", "sine"])
+def test_a_regression_set_trains_with_mse_and_reports_r2(name):
+    config = RunConfig(
+        name="fit",
+        layers=(16, 16),
+        activation="tanh",
+        init="xavier",
+        data=DataConfig(name=name, samples=300, noise=0.05),
+        steps=1500,
+    ).with_changes(optimizer="adam", lr=0.01)
+    assert (config.output, config.loss) == ("linear", "mse")  # the task's defaults
+    comparison = Comparison([config])
+    comparison.step(1500)
+    run = comparison.snapshot().run("fit")
+    assert run.test_r2 > 0.9 and np.isnan(run.test_accuracy)
+    assert np.isfinite(run.history.test_r2).all()
+    xs, ys, values = comparison.decision_grid("fit")
+    assert values.shape == (len(ys), len(xs), 1)
+    _, _, layers = comparison.unit_grids("fit")
+    columns = 1 if name == "sine" else 2
+    assert [layer.shape[0] for layer in layers] == [columns, 16, 16, 1]
+
+
+def test_regression_refuses_cross_entropy():
+    with pytest.raises(ConfigError, match="loss: a regression set's targets are numbers"):
+        RunConfig(data=DataConfig(name="plane"), output="softmax", loss="cross_entropy")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 
+from nn.features import FEATURES, transform
 from nn.layers import (
     ACTIVATION_CLASSES,
     BatchNorm,
@@ -337,3 +338,37 @@ def test_loss_gradient_matches_numerical(loss, rng):
     f()
     grad = loss.backward() * weights[:, None, None]
     assert_gradients_match(grad, numerical_gradient(f, scores), type(loss).__name__)
+
+
+# -- regression and input features --------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_regression_network_gradient_matches_numerical(activation):
+    """MSE against real-valued targets, one linear output: the regression objective."""
+    network, x, _ = build_network((3, 5, 4, 1), [activation, "tanh"], output="linear")
+    targets = np.random.default_rng(7).standard_normal(len(x))  # float targets, not labels
+    check_network(network, x, targets)
+
+
+def test_regression_loss_gradient_matches_numerical(rng):
+    loss = MeanSquaredError("linear")
+    scores = rng.standard_normal((RUNS, BATCH, 1))
+    targets = rng.standard_normal(BATCH)
+    weights = rng.standard_normal(RUNS)
+
+    def f() -> float:
+        return float(weights @ loss.forward(scores.copy(), targets))
+
+    f()
+    grad = loss.backward() * weights[:, None, None]
+    assert_gradients_match(grad, numerical_gradient(f, scores), "mse regression")
+
+
+@pytest.mark.parametrize("features", [("x1_sq", "x2_sq"), tuple(FEATURES)])
+def test_a_network_on_input_features_matches_its_numerical_gradient(features):
+    """The features are a fixed transform of the inputs: the gradient flows to the weights
+    that read them as to any input's."""
+    network, x, labels = build_network((len(features), 5, 3), ["tanh", "sigmoid"])
+    points = np.random.default_rng(3).uniform(-1, 1, size=(len(x), 2))
+    check_network(network, transform(points, features), labels)

@@ -1,6 +1,7 @@
 """Data sets for trainlab: one call, `load_dataset(name, ...)`, gives a split `Dataset`.
 
-    spiral, circles, xor, gaussians, moons   2-D points, drawn from a seed
+    spiral, circles, xor, gaussians, moons   2-D points in classes, drawn from a seed
+    plane, mixture, sine                     regression: a number to predict for each point
     probe                                    1000 × 100 normal inputs for activation plots
     fashion-mnist, mnist                     28×28 images (a Fashion-MNIST subset ships)
     csv, npz                                 the student's own file, given by `path`
@@ -10,14 +11,15 @@ NumPy and the standard library only: the data knows nothing about the screen.
 
 from __future__ import annotations
 
-from nn.data.dataset import DataError, Dataset, keep_first
+from nn.data.dataset import CLASSIFICATION, REGRESSION, DataError, Dataset, keep_first
 from nn.data.images import load_images
-from nn.data.synthetic import SHAPE_NAMES, make_2d, probe
+from nn.data.synthetic import REGRESSION_NAMES, SHAPE_NAMES, make_2d, make_regression, probe
 from nn.data.user import load_csv, load_npz
 
 __all__ = ["DATASET_NAMES", "DataError", "Dataset", "load_dataset"]
 
-DATASET_NAMES = (*SHAPE_NAMES, "probe", "fashion-mnist", "mnist", "csv", "npz")
+DATASET_NAMES = (*SHAPE_NAMES, *REGRESSION_NAMES, "probe", "fashion-mnist", "mnist", "csv", "npz")
+TASKS = (CLASSIFICATION, REGRESSION)
 
 
 def load_dataset(
@@ -33,6 +35,7 @@ def load_dataset(
     train_limit: int | None = None,
     test_limit: int | None = None,
     full: bool = False,
+    task: str = CLASSIFICATION,
 ) -> Dataset:
     """Load (or draw) the named data set, split into train and test.
 
@@ -42,6 +45,7 @@ def load_dataset(
     label_column              which CSV column holds the labels
     train_limit, test_limit   keep only the first N samples of each part
     full                      fashion-mnist: the complete installed set, not the shipped subset
+    task                      csv, npz: "regression" when the labels are numbers to predict
 
     Raises DataError with a message that says what is wrong and where.
     """
@@ -62,14 +66,22 @@ def load_dataset(
         return load_images(
             name, path=path, full=full, train_limit=train_limit, test_limit=test_limit
         )
-    if name in SHAPE_NAMES:
+    if task not in TASKS:
+        raise DataError(f"task={task!r} must be one of {', '.join(TASKS)}")
+    if name in REGRESSION_NAMES:
+        dataset = make_regression(
+            name, samples=samples, noise=noise, train_ratio=train_ratio, seed=seed
+        )
+    elif name in SHAPE_NAMES:
         dataset = make_2d(
             name, samples=samples, noise=noise, train_ratio=train_ratio, seed=seed, classes=classes
         )
     elif name == "probe":
         dataset = probe(seed)
     elif name == "csv":
-        dataset = load_csv(path, label_column=label_column, train_ratio=train_ratio, seed=seed)
+        dataset = load_csv(
+            path, label_column=label_column, train_ratio=train_ratio, seed=seed, task=task
+        )
     else:
-        dataset = load_npz(path, train_ratio=train_ratio, seed=seed)
+        dataset = load_npz(path, train_ratio=train_ratio, seed=seed, task=task)
     return keep_first(dataset, train_limit, test_limit)

@@ -3,10 +3,12 @@
 The loaders (synthetic, images, user files) differ in where their numbers come from,
 but they all end here, so the rest of trainlab sees one shape of data:
 
-    x_train  float64, (n_train, n_features)     y_train  int64, (n_train,)
-    x_test   float64, (n_test, n_features)      y_test   int64, (n_test,)
+    x_train  float64, (n_train, n_features)     y_train  (n_train,)
+    x_test   float64, (n_test, n_features)      y_test   (n_test,)
 
-Labels are class indices 0..n_classes-1; `class_names[k]` says what class k means.
+A classification set's labels are class indices 0..n_classes-1 (int64), and
+`class_names[k]` says what class k means; a regression set's targets are numbers
+(float64), one per sample, and it has no classes.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ class DataError(ValueError):
     """Data that cannot be used, with a message naming the place (file, line, column)."""
 
 
+CLASSIFICATION, REGRESSION = "classification", "regression"
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A classification data set, already split into a training part and a test part.
+    """A data set, already split into a training part and a test part.
 
     The arrays are held as read-only views: a data set is shared by every run of a
     comparison, so one run must not be able to change the data the others see.
@@ -36,6 +41,7 @@ class Dataset:
     n_classes: int
     class_names: tuple[str, ...]
     image_shape: tuple[int, int] | None = None
+    task: str = CLASSIFICATION
 
     def __post_init__(self) -> None:
         for part in ("train", "test"):
@@ -45,7 +51,10 @@ class Dataset:
                     f"{self.name}: x_{part} must be (n, features) and y_{part} (n,); "
                     f"got {x.shape} and {y.shape}"
                 )
-            if y.size and (y.min() < 0 or y.max() >= self.n_classes):
+            if self.task == REGRESSION:
+                if not np.all(np.isfinite(y)):
+                    raise DataError(f"{self.name}: targets in y_{part} must be finite numbers")
+            elif y.size and (y.min() < 0 or y.max() >= self.n_classes):
                 raise DataError(
                     f"{self.name}: labels in y_{part} must lie in 0..{self.n_classes - 1}"
                 )
@@ -68,10 +77,20 @@ class Dataset:
         """How many numbers describe one sample (2 for the 2-D sets, 784 for 28×28 images)."""
         return self.x_train.shape[1]
 
+    @property
+    def regression(self) -> bool:
+        return self.task == REGRESSION
+
+    @property
+    def n_outputs(self) -> int:
+        """The network's outputs: one score per class, or the one predicted number."""
+        return 1 if self.regression else self.n_classes
+
     def __repr__(self) -> str:
+        what = "regression" if self.regression else f"{self.n_classes} classes"
         return (
             f"Dataset({self.name!r}: train {self.x_train.shape[0]}×{self.n_features}, "
-            f"test {self.x_test.shape[0]}×{self.n_features}, {self.n_classes} classes)"
+            f"test {self.x_test.shape[0]}×{self.n_features}, {what})"
         )
 
 
@@ -103,6 +122,7 @@ def keep_first(dataset: Dataset, train_limit: int | None, test_limit: int | None
         n_classes=dataset.n_classes,
         class_names=dataset.class_names,
         image_shape=dataset.image_shape,
+        task=dataset.task,
     )
 
 
@@ -130,6 +150,28 @@ def labels_to_indices(labels: np.ndarray, where: str) -> tuple[np.ndarray, tuple
             f"{where}: every row has label {str(only)!r}; a classifier needs at least two classes"
         )
     return indices.astype(np.int64).reshape(-1), tuple(str(v) for v in values)
+
+
+def regression_targets(values: np.ndarray, where: str) -> np.ndarray:
+    """A regression set's targets as float64 numbers; DataError names the first that is
+    not one."""
+    values = np.asarray(values)
+    try:
+        targets = values.astype(np.float64)
+    except ValueError:
+        for row, value in enumerate(values.reshape(-1)):
+            try:
+                float(value)
+            except ValueError:
+                raise DataError(
+                    f"{where}: target {str(value).strip()!r} of sample {row} (counting from 0) "
+                    "is not a number; a regression set's labels are numbers"
+                ) from None
+        raise
+    if not np.all(np.isfinite(targets)):
+        row = int(np.argwhere(~np.isfinite(targets.reshape(-1)))[0, 0])
+        raise DataError(f"{where}: target of sample {row} (counting from 0) is not finite")
+    return targets.reshape(-1)
 
 
 def _all_integers(texts: np.ndarray) -> bool:

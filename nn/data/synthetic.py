@@ -5,6 +5,10 @@ the screen: the student sees *where* a net is wrong, not just how often. Each se
 a clean shape plus Gaussian noise of standard deviation `noise`, with coordinates
 roughly in [-1, 1] and the same number of points in every class.
 
+Regression sets (as in TensorFlow Playground, plus a curve to fit): `plane` and
+`mixture` give a number for each 2-D point, `sine` a number for each point of a line;
+with few points, `sine` shows overfitting as wiggles between them.
+
 Every set is drawn from `np.random.default_rng(seed)` alone, so one seed always
 gives the same points, and no global random state is touched.
 """
@@ -15,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nn.data.dataset import DataError, Dataset, shuffle_and_split
+from nn.data.dataset import REGRESSION, DataError, Dataset, shuffle_and_split
 
 Points = tuple[np.ndarray, np.ndarray]  # (x of shape (n, 2), y of shape (n,))
 
@@ -116,6 +120,55 @@ def make_2d(
         x.astype(np.float64), y.astype(np.int64), train_ratio, rng
     )
     return Dataset(name, x_train, y_train, x_test, y_test, n_classes, names(n_classes))
+
+
+def plane(samples: int, rng: np.random.Generator) -> Points:
+    """A tilted plane: t = (x₁ + x₂) / 2 over the square [-1, 1]²."""
+    x = rng.uniform(-1.0, 1.0, size=(samples, 2))
+    return x, x.sum(axis=1) / 2
+
+
+# The mixture's bumps: (centre x, centre y, height); width 0.35.
+BUMPS = ((-0.5, -0.5, 1.0), (0.5, 0.5, 1.0), (-0.5, 0.5, -1.0), (0.5, -0.5, -1.0))
+
+
+def mixture(samples: int, rng: np.random.Generator) -> Points:
+    """Two Gaussian hills and two Gaussian pits on the square [-1, 1]²."""
+    x = rng.uniform(-1.0, 1.0, size=(samples, 2))
+    t = sum(
+        height * np.exp(-((x[:, 0] - cx) ** 2 + (x[:, 1] - cy) ** 2) / (2 * 0.35**2))
+        for cx, cy, height in BUMPS
+    )
+    return x, t
+
+
+def sine(samples: int, rng: np.random.Generator) -> Points:
+    """One input: t = sin(π·x) for x in [-1, 1], a curve a net can fit or over-fit."""
+    x = rng.uniform(-1.0, 1.0, size=(samples, 1))
+    return x, np.sin(np.pi * x[:, 0])
+
+
+_REGRESSION: dict[str, Callable[[int, np.random.Generator], Points]] = {
+    "plane": plane,
+    "mixture": mixture,
+    "sine": sine,
+}
+REGRESSION_NAMES = tuple(_REGRESSION)
+
+
+def make_regression(
+    name: str, *, samples: int, noise: float, train_ratio: float, seed: int
+) -> Dataset:
+    """Draw `samples` points of the named regression set, noise added to the targets."""
+    if samples < 2:
+        raise DataError(f"{name}: samples={samples} is too few; need one to train and one to test")
+    if noise < 0:
+        raise DataError(f"{name}: noise={noise} must be 0 or more (it is a standard deviation)")
+    rng = np.random.default_rng(seed)
+    x, t = _REGRESSION[name](samples, rng)
+    t = t + noise * rng.standard_normal(t.shape)
+    parts = shuffle_and_split(x.astype(np.float64), t.astype(np.float64), train_ratio, rng)
+    return Dataset(name, *parts, n_classes=0, class_names=(), task=REGRESSION)
 
 
 PROBE_FEATURES = 100

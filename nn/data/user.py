@@ -23,18 +23,35 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.data.dataset import DataError, Dataset, labels_to_indices, shuffle_and_split
+from nn.data.dataset import (
+    CLASSIFICATION,
+    REGRESSION,
+    DataError,
+    Dataset,
+    labels_to_indices,
+    regression_targets,
+    shuffle_and_split,
+)
 
 NPZ_SPLIT_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
-def load_csv(path: str | Path, *, label_column: str, train_ratio: float, seed: int) -> Dataset:
+def load_csv(
+    path: str | Path,
+    *,
+    label_column: str,
+    train_ratio: float,
+    seed: int,
+    task: str = CLASSIFICATION,
+) -> Dataset:
     """Read a CSV table and split its rows into train and test with a seeded shuffle."""
     x, labels = read_csv(path, label_column)
-    return _finish(path, x, labels, train_ratio=train_ratio, seed=seed)
+    return _finish(path, x, labels, train_ratio=train_ratio, seed=seed, task=task)
 
 
-def load_npz(path: str | Path, *, train_ratio: float, seed: int) -> Dataset:
+def load_npz(
+    path: str | Path, *, train_ratio: float, seed: int, task: str = CLASSIFICATION
+) -> Dataset:
     """Read an .npz file; split it with a seeded shuffle unless it brings its own split."""
     arrays = _open_npz(path)
     if all(key in arrays for key in NPZ_SPLIT_KEYS):
@@ -49,7 +66,7 @@ def load_npz(path: str | Path, *, train_ratio: float, seed: int) -> Dataset:
                 raise DataError(f"{path}: '{key}' has no rows")
         x = np.concatenate([x_train, x_test])
         labels = np.concatenate([arrays["y_train"], arrays["y_test"]])
-        return _finish(path, x, labels, image_shape=train_shape, n_train=len(x_train))
+        return _finish(path, x, labels, image_shape=train_shape, n_train=len(x_train), task=task)
     for key in ("x", "y"):
         if key not in arrays:
             raise DataError(
@@ -59,7 +76,13 @@ def load_npz(path: str | Path, *, train_ratio: float, seed: int) -> Dataset:
     x, image_shape = _features(arrays["x"], path, "x")
     _check_same_length(path, x, arrays["y"], "x", "y")
     return _finish(
-        path, x, arrays["y"], image_shape=image_shape, train_ratio=train_ratio, seed=seed
+        path,
+        x,
+        arrays["y"],
+        image_shape=image_shape,
+        train_ratio=train_ratio,
+        seed=seed,
+        task=task,
     )
 
 
@@ -203,11 +226,16 @@ def _finish(
     n_train: int | None = None,
     train_ratio: float = 0.7,
     seed: int = 0,
+    task: str = CLASSIFICATION,
 ) -> Dataset:
-    """Number the classes, split (unless `n_train` says where), and build the Dataset."""
-    y, class_names = labels_to_indices(labels, str(path))
+    """Number the classes (or read the targets, for regression), split (unless `n_train`
+    says where), and build the Dataset."""
+    if task == REGRESSION:
+        y, class_names = regression_targets(labels, str(path)), ()
+    else:
+        y, class_names = labels_to_indices(labels, str(path))
     if n_train is None:
         parts = shuffle_and_split(x, y, train_ratio, np.random.default_rng(seed))
     else:
         parts = (x[:n_train], y[:n_train], x[n_train:], y[n_train:])
-    return Dataset(Path(path).name, *parts, len(class_names), class_names, image_shape)
+    return Dataset(Path(path).name, *parts, len(class_names), class_names, image_shape, task=task)

@@ -75,6 +75,8 @@ def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
         "train_accuracy": _finite(run.train_accuracy),
         "test_loss": _finite(run.test_loss),
         "test_accuracy": _finite(run.test_accuracy),
+        "train_r2": _finite(run.train_r2),  # regression only (accuracy is for classes)
+        "test_r2": _finite(run.test_r2),
         "penalty": _finite(run.penalty),
         "status": run.status_text,
         "steps_per_second": run.step / training_seconds if has_rate else None,
@@ -92,17 +94,19 @@ def _cell(value: object, spec: str) -> str:
 
 def print_table(rows: list[dict[str, object]], out: TextIO) -> None:
     with_penalty = any(row["penalty"] for row in rows)  # a column only where L1/L2 is on
-    headers = ("run", "differs", "steps", "train loss", "train acc", "test loss", "test acc")
-    headers += (("penalty",) if with_penalty else ()) + ("status", "steps/s")
+    regression = any(row["test_r2"] is not None for row in rows)
+    score, name, spec = ("r2", "R²", ".3f") if regression else ("accuracy", "acc", ".1%")
+    headers = ("run", "differs", "steps", "train loss", f"train {name}", "test loss")
+    headers += (f"test {name}",) + (("penalty",) if with_penalty else ()) + ("status", "steps/s")
     lines = [
         (
             str(row["name"]),
             str(row["differs"]),
             str(row["step"]),
             _cell(row["train_loss"], ".4f"),
-            _cell(row["train_accuracy"], ".1%"),
+            _cell(row[f"train_{score}"], spec),
             _cell(row["test_loss"], ".4f"),
-            _cell(row["test_accuracy"], ".1%"),
+            _cell(row[f"test_{score}"], spec),
             *((_cell(row["penalty"], ".4f"),) if with_penalty else ()),
             str(row["status"]),
             _cell(row["steps_per_second"], ".0f"),
