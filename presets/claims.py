@@ -396,6 +396,33 @@ class ComparisonResults:
         return self.comparison.gradient_noise(run, [batch_size])[batch_size]
 
 
+class SnapshotResults:
+    """One snapshot seen as Results: what a caption's condition reads while the runs train
+    (a history value at any step so far, per-layer statistics as they are now)."""
+
+    def __init__(self, snapshot: Snapshot, configs: dict[str, RunConfig], n_train: int) -> None:
+        self.final, self.configs, self.n_train = snapshot, configs, n_train
+
+    def snapshot_at(self, step: int) -> Snapshot:
+        if all(step >= run.step for run in self.final.runs):
+            return self.final
+        raise KeyError(f"no per-layer statistics of step {step} in a snapshot of now")
+
+    def gradient_noise(self, step: int | None, run: str, batch_size: int) -> float:
+        return float("nan")  # measured for claims at a run's end, not while it trains
+
+
+def condition_holds(
+    condition: Claim, snapshot: Snapshot, configs: dict[str, RunConfig], n_train: int
+) -> bool:
+    """Whether a caption's condition holds on the runs as a snapshot shows them; False
+    when it cannot be read (a run the student removed, a layer statistic not measured)."""
+    try:
+        return condition.evaluate(SnapshotResults(snapshot, configs, n_train)).passed
+    except (KeyError, IndexError):
+        return False
+
+
 # -- reading values ----------------------------------------------------------------------
 
 

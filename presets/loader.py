@@ -7,21 +7,47 @@ where it is, and what was expected. The format is documented in presets/README.m
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
+from dataclasses import fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
 from nn.optimizers import OPTIMIZERS, adaptive_names
+from nn.surfaces import SURFACES
 from presets.claims import METRICS, Claim, ClaimError, Measure, parse_claim
-from presets.preset import Caption, Preset, TimelineEvent, run_config, variant_config
+from presets.preset import (
+    X_AXES,
+    Caption,
+    Preset,
+    TimelineEvent,
+    View,
+    run_config,
+    variant_config,
+)
 from presets.texts import is_text_key, parse_texts
 
 TEXT_KEYS = ("title", "section", "summary")  # each also as title_ko, ... (any language code)
-PRESET_KEYS = (*TEXT_KEYS, "snapshot_every", "base", "variants", "timeline", "claims")
-EVENT_KEYS = ("step", "run", "change", "caption")
+PRESET_KEYS = (
+    *TEXT_KEYS,
+    "snapshot_every",
+    "pace",
+    "view",
+    "locked",
+    "hide",
+    "base",
+    "variants",
+    "timeline",
+    "claims",
+)
+EVENT_KEYS = ("step", "run", "change", "caption", "when", "view")
+VIEW_KEYS = ("tab", "run", "log", "x", "surface")
+CONDITION_KEYS = ("left", "op", "right", "factor", "margin")
+# What a classroom preset may lock: a run's settings, as a config file names them.
+LOCKABLE = (*(f.name for f in fields(RunConfig) if f.name not in ("name", "data")), "lr")
 
 
 class PresetError(ValueError):
@@ -239,6 +265,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
         _parse_claim(claim, f"claims[{i}]", name, configs, timeline)
         for i, claim in enumerate(_array_of_tables(raw.get("claims", []), "claims"))
     )
+    view = _parse_view(raw["view"], "view", configs) if "view" in raw else None
     return Preset(
         name=name,
         base=base,
@@ -247,6 +274,10 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
         claims=claims,
         snapshot_every=snapshot_every,
         path=where,
+        pace=_parse_pace(raw.get("pace")),
+        view=view,
+        locked=_parse_names(raw, "locked", LOCKABLE),
+        hidden=_parse_names(raw, "hide", None),  # the app knows its parts: check_views
         **texts,
     )
 
@@ -296,10 +327,91 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
                     f"{where}.change.{key}", f"not a usable value: {value!r}"
                 ) from None
     texts = parse_texts(raw, "caption", where, ConfigError)
-    caption = Caption(step, texts) if texts else None
+    when = view = None
+    if "when" in raw:
+        when = _parse_condition(raw["when"], f"{where}.when", configs)
+    if "view" in raw:
+        view = _parse_view(raw["view"], f"{where}.view", configs)
+    if (when or view) and not texts:
+        raise ConfigError(f"{where}.caption", "a `when` or a `view` belongs to a caption")
+    caption = Caption(step, texts, when, view) if texts else None
     if not changes and caption is None:
         raise ConfigError(where, "an event needs a change, a caption, or both")
     return TimelineEvent(step, run, dict(changes), caption)
+
+
+def _parse_condition(raw: Any, where: str, configs: dict[str, RunConfig]) -> Claim:
+    """A caption's condition: a claim without an id or a text (`left`, `op`, `right`, …),
+    read on the runs as they stand when a snapshot comes."""
+    if not isinstance(raw, dict):
+        raise ConfigError(where, f"must be a table like a claim's (left, op, right), got {raw!r}")
+    for key in raw:
+        if key not in CONDITION_KEYS:
+            known = ", ".join(CONDITION_KEYS)
+            raise ConfigError(f"{where}.{key}", f"unknown key; known ones are {known}")
+    return _parse_claim({"id": "when", "text": "when", **raw}, where, "", configs)
+
+
+def _parse_view(raw: Any, where: str, configs: dict[str, RunConfig]) -> View:
+    if not isinstance(raw, dict):
+        raise ConfigError(where, f'must be a table like {{ tab = "gradients" }}, got {raw!r}')
+    for key in raw:
+        if key not in VIEW_KEYS:
+            raise ConfigError(
+                f"{where}.{key}", f"unknown key; known ones are {', '.join(VIEW_KEYS)}"
+            )
+    for key in ("tab", "run", "x", "surface"):
+        if key in raw and not isinstance(raw[key], str):
+            raise ConfigError(f"{where}.{key}", f"must be text, got {raw[key]!r}")
+    if "run" in raw:
+        _check_run(raw["run"], f"{where}.run", configs)
+    if "log" in raw and not isinstance(raw["log"], bool):
+        raise ConfigError(f"{where}.log", f"must be true or false, got {raw['log']!r}")
+    if "x" in raw and raw["x"] not in X_AXES:
+        raise ConfigError(f"{where}.x", f"must be one of {', '.join(X_AXES)}; got {raw['x']!r}")
+    if "surface" in raw and raw["surface"] not in SURFACES:
+        known = ", ".join(SURFACES)
+        raise ConfigError(f"{where}.surface", f"must be one of {known}; got {raw['surface']!r}")
+    return View(**{key: raw.get(key) for key in VIEW_KEYS}, where=where)
+
+
+def check_views(preset: Preset, tabs: tuple[str, ...], parts: tuple[str, ...]) -> None:
+    """Refuse a view's tab, or a hidden part of the screen, the app does not have (the app
+    knows its tabs and parts; a preset names them). PresetError names the key."""
+    for view in preset.views():
+        if view.tab is not None and view.tab not in tabs:
+            raise PresetError(
+                f"{preset.path}: {view.where}.tab: must be one of {', '.join(tabs)}; "
+                f"got {view.tab!r}"
+            )
+    for part in preset.hidden:
+        if part not in parts:
+            raise PresetError(
+                f"{preset.path}: hide: must name parts of the screen ({', '.join(parts)}); "
+                f"got {part!r}"
+            )
+
+
+def _parse_pace(value: Any) -> float | None:
+    """Steps a second, or "max" (as fast as training goes)."""
+    if value is None:
+        return None
+    if value == "max":
+        return math.inf
+    if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+        raise ConfigError("pace", f'must be a number of steps a second, or "max"; got {value!r}')
+    return float(value)
+
+
+def _parse_names(raw: dict[str, Any], key: str, known: tuple[str, ...] | None) -> tuple[str, ...]:
+    """A list of names (`locked`, `hide`), each from `known` when it is given."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ConfigError(key, f"must be a list of names, got {value!r}")
+    for name in value:
+        if known is not None and name not in known:
+            raise ConfigError(key, f"must name settings ({', '.join(known)}); got {name!r}")
+    return tuple(value)
 
 
 def _parse_claim(

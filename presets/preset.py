@@ -8,7 +8,7 @@ app picks one through its language catalogue, and the command line prints Englis
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nn.comparison import Comparison, load_data
@@ -20,12 +20,33 @@ from presets.texts import Texts
 GENERATED_DATA = ("spiral", "circles", "xor", "gaussians", "moons", "probe")
 
 
+X_AXES = ("steps", "epochs", "samples", "seconds")  # what a chart's x axis may count
+
+
+@dataclass(frozen=True)
+class View:
+    """Where the app should look: a chart tab, the run it follows, its scales. A preset
+    opens on its view and a caption may name one; the student can still move away. Tab
+    names are the app's (checked where the app loads a preset: `check_views`)."""
+
+    tab: str | None = None
+    run: str | None = None  # the selected run (its row, its activations, its boundary)
+    log: bool | None = None  # a log y axis on the curves
+    x: str | None = None  # one of X_AXES
+    surface: str | None = None  # the paths tab's surface
+    where: str = field(default="view", compare=False)  # its key in the file, for messages
+
+
 @dataclass(frozen=True)
 class Caption:
-    """A line of narration, due from `step` on."""
+    """A line of narration, due from `step` on, once `when` holds (if it has one). A
+    caption whose condition stops holding (the student changed something) is no longer
+    shown as fact."""
 
     step: int
     text: Texts
+    when: Claim | None = None  # a condition on the runs as they stand (claims vocabulary)
+    view: View | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,10 @@ class Preset:
     claims: tuple[Claim, ...]
     snapshot_every: int  # steps between snapshots when checking headless
     path: str = ""  # where it was loaded from
+    pace: float | None = None  # steps a second to play at (inf: as fast as it goes)
+    view: View | None = None  # where the app opens
+    locked: tuple[str, ...] = ()  # settings the student may not change (a classroom)
+    hidden: tuple[str, ...] = ()  # parts of the screen not shown (names are the app's)
 
     def run_configs(self) -> list[RunConfig]:
         """The base run first, then one run per variant."""
@@ -65,6 +90,16 @@ class Preset:
             if event.changes:
                 comparison.at_step(event.step, event.run, **event.changes)
         return comparison
+
+    @property
+    def captions(self) -> list[Caption]:
+        """Every caption, in timeline order."""
+        return [e.caption for e in self.timeline if e.caption is not None]
+
+    def views(self) -> list[View]:
+        """Every view the preset names: where it opens, and its captions'."""
+        found = [self.view] if self.view is not None else []
+        return found + [caption.view for caption in self.captions if caption.view is not None]
 
     def captions_until(self, step: int) -> list[Caption]:
         """Captions due by `step`, in order (the one at step 0 is the intro)."""

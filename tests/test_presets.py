@@ -4,12 +4,15 @@ the file and the key or line; the timeline really changes the runs."""
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
 from presets import PresetError, load_preset, preset_names, run_preset, shipped_presets
+from presets.claims import condition_holds
+from presets.loader import check_views
 from tui.commands.check import check_command
 
 LECTURE_CLAIMS = [
@@ -248,3 +251,77 @@ def test_check_refuses_a_seed_count_below_1(tmp_path):
     err = io.StringIO()
     assert check_command([], False, err=err, seeds=0) == 2
     assert "--seeds: must be at least 1" in err.getvalue()
+
+
+STAGED = SMALL.replace(
+    'title = "Small"',
+    'title = "Small"\npace = 30\n'
+    'view = { tab = "gradients", run = "b", log = true, x = "seconds" }\n'
+    'locked = ["optimizer", "layers"]\nhide = ["form"]',
+).replace(
+    'caption = "faster"',
+    'caption = "faster"\n'
+    'when = { left = { run = "b", metric = "train_loss" }, op = "<", right = 5 }\n'
+    'view = { tab = "loss", surface = "saddle" }',
+)
+
+
+def test_a_preset_declares_its_pace_view_and_classroom_locks(tmp_path):
+    preset = load_preset(write(tmp_path, STAGED))
+    assert preset.pace == 30 and preset.locked == ("optimizer", "layers")
+    assert preset.hidden == ("form",)
+    assert (preset.view.tab, preset.view.run, preset.view.log, preset.view.x) == (
+        "gradients",
+        "b",
+        True,
+        "seconds",
+    )
+    faster = preset.captions[1]
+    assert faster.view.tab == "loss" and faster.view.surface == "saddle"
+    assert faster.when is not None and [v.where for v in preset.views()] == [
+        "view",
+        "timeline[1].view",
+    ]
+    assert load_preset(
+        write(tmp_path, SMALL.replace('title = "Small"', 'title = "Small"\npace = "max"'))
+    ).pace == float("inf")
+    check_views(preset, ("loss", "gradients"), ("form", "claims"))
+    with pytest.raises(PresetError, match="mine.toml: view.tab: must be one of loss"):
+        check_views(preset, ("loss",), ("form",))
+    with pytest.raises(PresetError, match="hide: must name parts of the screen"):
+        check_views(preset, ("loss", "gradients"), ("claims",))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("pace = 30", "pace = 0", "pace: must be a number of steps a second"),
+        ('locked = ["optimizer", "layers"]', 'locked = ["colour"]', "locked: must name settings"),
+        ('x = "seconds"', 'x = "minutes"', "view.x: must be one of steps, epochs"),
+        ('run = "b", log', 'run = "nobody", log', "view.run: no run named 'nobody'"),
+        ('surface = "saddle"', 'surface = "volcano"', "timeline[1].view.surface: must be one of"),
+        (
+            'op = "<", right = 5',
+            'op = "<", right = 5, id = "x"',
+            "timeline[1].when.id: unknown key",
+        ),
+        ('metric = "train_loss" }, op', 'metric = "colour" }, op', "timeline[1].when.left.metric"),
+    ],
+)
+def test_a_bad_stage_direction_names_its_key(tmp_path, old, new, words):
+    with pytest.raises(PresetError) as caught:
+        load_preset(write(tmp_path, STAGED.replace(old, new, 1)))
+    assert words in str(caught.value) and "mine.toml" in str(caught.value)
+
+
+def test_a_captions_condition_is_read_on_the_runs_as_they_stand(tmp_path):
+    preset = load_preset(write(tmp_path, STAGED))
+    condition = preset.captions[1].when
+    comparison = preset.comparison()
+    configs = {config.name: config for config in preset.run_configs()}
+    snapshot = comparison.snapshot()
+    assert condition_holds(condition, snapshot, configs, comparison.n_train)  # loss < 5
+    strict = replace(condition, margin=10.0)  # loss < 5 − 10: never
+    assert not condition_holds(strict, snapshot, configs, comparison.n_train)
+    del configs["b"]  # the student removed the run it reads
+    assert not condition_holds(condition, snapshot, configs, comparison.n_train)
