@@ -28,7 +28,7 @@ from presets.preset import (
     run_config,
     variant_config,
 )
-from presets.texts import is_text_key, parse_texts
+from presets.texts import english, is_text_key, parse_texts
 
 TEXT_KEYS = ("title", "section", "summary")  # each also as title_ko, ... (any language code)
 PRESET_KEYS = (
@@ -92,8 +92,11 @@ def preset_names() -> list[str]:
 
 
 def _lecture_order(preset: Preset) -> tuple:
-    ids = [_id_key(claim.id) for claim in preset.claims] or [(0,)]
-    return (preset.name != "default", min(ids), preset.name)
+    """default first; then by the lecture's section ("4. Overfitting"), then by the first
+    claim's id (an exercise without claims comes last in its section)."""
+    section = _id_key(english(preset.section))[:1]
+    ids = [_id_key(claim.id) for claim in preset.claims] or [(math.inf,)]
+    return (preset.name != "default", section, min(ids), preset.name)
 
 
 def _id_key(claim_id: str) -> tuple[int, ...]:
