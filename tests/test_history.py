@@ -1,4 +1,4 @@
-"""The run history: the store (tui/history.py) and its recorder.
+"""The run history: the store (tui/history.py), its recorder, and `trainlab history`.
 
 Every database lives in a tmp folder; TRAINLAB_HISTORY points there, so that no test can
 reach the real home. Nothing here depends on the machine's speed: concurrent writers
@@ -7,6 +7,7 @@ meet through the database itself, not through sleeps.
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import subprocess
@@ -24,6 +25,8 @@ from hypothesis import strategies as st
 from nn import Comparison, OptimizerConfig, RunConfig
 from nn.config import DataConfig
 from nn.snapshot import HISTORY_FIELDS, History
+from tui.cli import main
+from tui.commands.history import parse_since
 from tui.history import (
     MAX_POINTS,
     SCHEMA_VERSION,
@@ -361,6 +364,8 @@ def test_a_database_damaged_inside_is_set_aside_when_writing_fails(trained, hist
     data = bytearray(history_in_tmp.read_bytes())
     data[3 * 4096 : -4096 : 7] = b"Z" * len(data[3 * 4096 : -4096 : 7])  # pages scribbled on
     history_in_tmp.write_bytes(bytes(data))
+    assert main(["history"]) == 2  # the reader says it cannot read, and leaves the file be
+    assert history_in_tmp.read_bytes() == bytes(data)
     messages = []
     recorder = Recorder("moons-test", path=history_in_tmp, notify=messages.append)
     recorder.record(snapshot, configs)
@@ -461,3 +466,156 @@ def test_two_processes_writing_at_once_lose_nothing(history_in_tmp, busy_seconds
         runs = store.runs()
     assert len(runs) == 2 * count
     assert {r.run for r in runs} == {f"{w}-{i}" for w in "ab" for i in range(count)}
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(trained, history_in_tmp) -> Path:
+    made = records(trained, preset="moons")
+    start = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    with HistoryStore.open(history_in_tmp) as store:
+        for minute, record in enumerate(made):
+            store.add([record], when=start + timedelta(minutes=minute))
+    return history_in_tmp
+
+
+def strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_history_lists_runs_newest_first_one_line_each(filled, capsys):
+    assert main(["history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["id", "when", "scenario", "run", "what", "it", "was", "ended"] + [
+        "test"
+    ]
+    assert [line.split()[4] for line in lines[1:]] == ["long", "wild", "sigmoid", "base"]
+    long, wild, sigmoid, base = lines[1:]
+    assert "stopped at step 40" in long and "diverged at step" in wild
+    assert "adam 0.01, sigmoid, init xavier, 8, batch 32 (+2 live changes)" in sigmoid
+    assert "moons" in base and base.rstrip().endswith("%") and "done" in base
+    assert base.split()[1].startswith("2026-11-0")  # the date, in local time
+
+
+def test_history_filters_on_the_command_line(filled, capsys):
+    def runs(*arguments):
+        assert main(["history", *arguments]) == 0
+        return [line.split()[4] for line in capsys.readouterr().out.splitlines()[1:]]
+
+    assert runs("--status", "diverged") == ["wild"]
+    assert runs("--status", "stopped") == ["long"]
+    assert runs("--run", "base") == ["base"]
+    assert runs("--last", "2") == ["long", "wild"]
+    assert runs("--preset", "moons", "--since", "2026-11-02T09:32+00:00") == ["long", "wild"]
+    assert runs("--since", "2026-11-03") == []  # "No run matches" is not a line of runs
+    assert main(["history", "--preset", "dropout"]) == 0
+    assert "No run matches; the history holds 4 runs." in capsys.readouterr().out
+
+
+def test_history_json_is_strict_and_holds_the_full_records(filled, capsys):
+    assert main(["history", "--json"]) == 0
+    records = strict_json(capsys.readouterr().out)
+    assert [r["run"] for r in records] == ["long", "wild", "sigmoid", "base"]
+    wild = records[1]
+    assert wild["status"] == "diverged" and wild["metrics"]["train_loss"] is None
+    assert records[3]["metrics"]["test_r2"] is None  # NaN becomes null
+    assert set(wild["history"]) == set(HISTORY_FIELDS)
+    assert wild["history"]["gradient_noise"][0] is None
+    assert records[2]["changes"][0]["step"] == 20
+    assert RunConfig.from_dict(records[3]["config"]) == BASE
+    assert main(["history", "--json", "--status", "done", "--run", "nobody"]) == 0
+    assert strict_json(capsys.readouterr().out) == []
+
+
+def test_history_show_prints_one_run_in_detail(filled, capsys):
+    assert main(["history", "--show", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Run #2: sigmoid, of 'Moons' (moons-test)")
+    assert "at step 20: lr 0.01 → 0.05" in out and "at step 20: dropout 0.0 → 0.1" in out
+    assert "curves      10 points each, steps 4 … 40" in out
+    assert 'activation = "sigmoid"' in out and "lr = 0.01" in out  # the config as it started
+    assert main(["history", "--show", "2", "--json"]) == 0
+    assert strict_json(capsys.readouterr().out)["run"] == "sigmoid"
+
+
+def test_an_empty_history_says_so_and_how_to_fill_it(history_in_tmp, capsys):
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "No runs in the history yet" in out and str(history_in_tmp) in out
+    assert "trainlab" in out and "space" in out
+    assert not history_in_tmp.exists()  # looking made no file
+    assert main(["history", "--json"]) == 0
+    assert strict_json(capsys.readouterr().out) == []
+    HistoryStore.open(history_in_tmp).close()  # a history with no runs in it yet
+    assert main(["history"]) == 0
+    assert "No runs in the history yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--last", "0"], "--last: must be at least 1, got 0"),
+        (["--since", "last tuesday"], "--since: expected a date"),
+        (["--show", "99"], "no run #99"),
+        (["--show", "1", "--run", "base"], "takes no filters"),
+        (["--status", "exploded"], "invalid choice"),
+        (["--last", "many"], "invalid int value"),
+        (["--colour"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(filled, capsys, arguments, message):
+    try:
+        code = main(["history", *arguments])
+    except SystemExit as exit:  # argparse's own errors
+        code = exit.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_an_unreadable_database_exits_2_and_is_left_where_it_is(history_in_tmp, capsys):
+    history_in_tmp.parent.mkdir(parents=True)
+    history_in_tmp.write_bytes(b"garbage" * 1000)
+    assert main(["history"]) == 2
+    err = capsys.readouterr().err
+    assert str(history_in_tmp) in err and "not a database" in err
+    assert history_in_tmp.read_bytes() == b"garbage" * 1000 and aside_files(history_in_tmp) == []
+    history_in_tmp.unlink()
+    make_newer(history_in_tmp)
+    assert main(["history", "--json"]) == 2
+    assert "newer trainlab" in capsys.readouterr().err
+    assert main(["history", "--db", str(history_in_tmp.parent)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+
+
+def test_db_option_points_at_another_database(filled, tmp_path, capsys):
+    other = tmp_path / "other.sqlite3"
+    assert main(["history", "--db", str(other)]) == 0
+    assert str(other) in capsys.readouterr().out
+    assert main(["history", "--db", str(filled), "--last", "1"]) == 0
+    assert "long" in capsys.readouterr().out
+
+
+def test_history_help_names_the_file_and_every_filter(capsys, history_in_tmp):
+    with pytest.raises(SystemExit) as exit:
+        main(["history", "--help"])
+    assert exit.value.code == 0
+    out = capsys.readouterr().out
+    assert str(history_in_tmp) in out and "XDG_DATA_HOME" in out
+    for option in ("--preset", "--run", "--since", "--last", "--status", "--json", "--show"):
+        assert option in out
+
+
+def test_since_reads_dates_times_words_and_ages():
+    now = datetime(2026, 11, 30, 15, 45).astimezone()
+    assert parse_since("2026-11-02", now) == datetime(2026, 11, 2).astimezone()
+    assert parse_since("2026-11-02T14:00+00:00", now) == datetime(2026, 11, 2, 14, tzinfo=UTC)
+    assert parse_since("today", now) == now.replace(hour=0, minute=0)
+    assert parse_since("yesterday", now) == now.replace(day=29, hour=0, minute=0)
+    assert parse_since("3d", now) == now - timedelta(days=3)
+    assert parse_since("12h", now) == now - timedelta(hours=12)
+    assert parse_since("2w", now) == now - timedelta(weeks=2)
