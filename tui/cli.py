@@ -4,6 +4,8 @@ trainlab [PRESET_OR_CONFIG] [--lang ko]      open the app (default preset: "defa
 trainlab run PRESET_OR_CONFIG [--steps N | --epochs N] [--json FILE] [--csv FILE]
 trainlab check [PRESET ...] [--json] [--seed S | --seeds N [--jobs J]]
 trainlab presets                              list the shipped presets
+trainlab history [--preset NAME] [--run NAME] [--since DATE] [--last N] [--status S] [--json]
+trainlab history --show ID                    past runs, from the run history
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-SUBCOMMANDS = ("run", "check", "presets")
+SUBCOMMANDS = ("run", "check", "presets", "history")
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -25,7 +27,7 @@ def app_parser() -> argparse.ArgumentParser:
         prog="trainlab",
         description="A terminal lab: watch the problems of training deep networks happen, "
         "and the cures work. Other commands: 'trainlab run', 'trainlab check', "
-        "'trainlab presets' (each has --help).",
+        "'trainlab presets', 'trainlab history' (each has --help).",
     )
     parser.add_argument(
         "target",
@@ -77,6 +79,55 @@ def check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--jobs", type=int, default=1, metavar="J", help="with --seeds: J presets at once"
+    )
+    return parser
+
+
+def history_parser() -> argparse.ArgumentParser:
+    from tui.history import ENV_VAR, STATUSES, default_path
+
+    parser = argparse.ArgumentParser(
+        prog="trainlab history",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+The runs of earlier sessions, newest first, one line each: when, the scenario,
+the run, what it was, how it ended, and its test accuracy (R² for a regression).
+Every run that finishes or stops in the app is recorded.
+Exit status: 0, or 2 for bad arguments or an unreadable history.""",
+        epilog=f"""the history is kept in
+  {default_path()}
+  ($XDG_DATA_HOME/trainlab/history.sqlite3, default ~/.local/share/trainlab/;
+  ${ENV_VAR} or --db points elsewhere)
+
+examples:
+  trainlab history --last 10
+  trainlab history --preset dropout --since yesterday
+  trainlab history --status diverged --json
+  trainlab history --show 12""",
+    )
+    parser.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="runs of this scenario (a preset's name, or the path of a preset or config file)",
+    )
+    parser.add_argument("--run", metavar="NAME", help="runs of this name (e.g. relu-adam)")
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="runs recorded since DATE: 2026-11-30, 2026-11-30T14:00, today, yesterday, "
+        "or an age (3d, 12h, 2w)",
+    )
+    parser.add_argument("--last", type=int, metavar="N", help="only the N newest runs")
+    parser.add_argument("--status", choices=STATUSES, help="runs that ended so")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the full records (config, live changes, metrics, curves) as JSON; "
+        "null where a value is missing",
+    )
+    parser.add_argument("--show", type=int, metavar="ID", help="one run in detail")
+    parser.add_argument(
+        "--db", metavar="FILE", help="the history database to read (default: see below)"
     )
     return parser
 
@@ -140,6 +191,20 @@ def _dispatch(argv: list[str]) -> int:
         )
     if command == "presets":
         return list_presets()
+    if command == "history":
+        from tui.commands.history import history_command
+
+        args = history_parser().parse_args(argv[1:])
+        return history_command(
+            db=args.db,
+            preset=args.preset,
+            run=args.run,
+            since=args.since,
+            last=args.last,
+            status=args.status,
+            show=args.show,
+            as_json=args.json,
+        )
     args = app_parser().parse_args(argv)
     return open_app(args.target, args.lang)
 
