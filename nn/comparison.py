@@ -24,6 +24,7 @@ import numpy as np
 from nn import measure
 from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
+from nn.errors import UnknownRun
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer, make_optimizer
 from nn.snapshot import (
@@ -240,7 +241,7 @@ class Comparison:
     @staticmethod
     def _first(configs: list[RunConfig]) -> RunConfig:
         if not configs:
-            raise ConfigError("runs", "a comparison needs at least one run")
+            raise ConfigError("runs", "a comparison needs at least one run", "no_runs")
         return configs[0]
 
     def _validate(self, configs: list[RunConfig]) -> None:
@@ -249,15 +250,27 @@ class Comparison:
         names = [config.name for config in configs]
         for config in configs:
             if names.count(config.name) > 1:
-                raise ConfigError("name", f"two runs are named {config.name!r}; names must differ")
+                raise ConfigError(
+                    "name",
+                    f"two runs are named {config.name!r}; names must differ",
+                    "same_name",
+                    name=config.name,
+                )
             if config.data != data:
                 raise ConfigError(
                     f"{config.name}.data",
                     "every run of a comparison trains on the same data; "
                     f"{config.name!r} differs from {configs[0].name!r}",
+                    "other_data",
+                    name=config.name,
+                    first=configs[0].name,
                 )
         if hasattr(self, "runs") and data != self.runs[0].config.data:
-            raise ConfigError("data", "a reset keeps the data set; start a new comparison instead")
+            raise ConfigError(
+                "data",
+                "a reset keeps the data set; start a new comparison instead",
+                "reset_keeps_data",
+            )
         check_memory(configs, self.dataset.n_features, self.dataset.n_classes, self.n_train)
 
     @property
@@ -303,7 +316,9 @@ class Comparison:
                 if run.name == name:
                     return group, index
         known = ", ".join(run.name for run in self.runs)
-        raise KeyError(f"no run named {name!r}; runs are {known}")
+        raise UnknownRun(
+            f"no run named {name!r}; runs are {known}", "no_run", name=name, known=known
+        )
 
     def run(self, name: str) -> Run:
         group, index = self._locate(name)
@@ -341,7 +356,7 @@ class Comparison:
 
     def remove_run(self, name: str) -> None:
         if len(self.runs) == 1:
-            raise ConfigError("runs", "a comparison needs at least one run")
+            raise ConfigError("runs", "a comparison needs at least one run", "no_runs")
         group, index = self._locate(name)
         self.runs = [run for run in self.runs if run.name != name]
         keep = [i for i in range(len(group.runs)) if i != index]
