@@ -277,11 +277,16 @@ class Measure:
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """A claim's verdict and what it measured: `measured` by English label (as `trainlab
+    check` prints it and the JSON holds it), `measures` as the measures themselves with
+    their values, for the app to label them in the user's language."""
+
     id: str
     text: Texts
     preset: str
     passed: bool
     measured: dict[str, float]
+    measures: tuple[tuple[Measure, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Its entry in `trainlab check --json`: English only, as the report's preset
@@ -332,18 +337,21 @@ class Claim:
         live Comparison, measured as it stands now. Path-only claims need neither."""
         if results is not None and not hasattr(results, "snapshot_at"):
             results = ComparisonResults(results)
-        measured: dict[str, float] = {}
+        measures: dict[str, tuple[Measure, float]] = {}  # by label: one line per measure
         passed = True
         for left, right in self.checks:
             left_value = left.value(results)
-            measured[left.label()] = left_value
+            measures[left.label()] = (left, left_value)
             if isinstance(right, Measure):
                 right_value = right.value(results)
-                measured[right.label()] = right_value
+                measures[right.label()] = (right, right_value)
             else:
                 right_value = float(right)
             passed = passed and self.holds(left_value, right_value)
-        return ClaimResult(self.id, self.text, self.preset, passed, measured)
+        measured = {label: value for label, (_, value) in measures.items()}
+        return ClaimResult(
+            self.id, self.text, self.preset, passed, measured, tuple(measures.values())
+        )
 
     def describe(self) -> str:
         """The comparison in symbols, e.g. 'left < 0.01 × right − 0.05'."""
