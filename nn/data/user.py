@@ -214,7 +214,7 @@ def _open_npz(path: str | Path) -> dict[str, np.ndarray]:
             return {key: npz[key] for key in npz.files}
     except FileNotFoundError:
         raise DataError(f"{path}: file not found", "file_not_found", where=str(path)) from None
-    except AttributeError:  # a plain .npy array has no `.files` and no context manager
+    except (AttributeError, TypeError):  # a plain .npy array: no `.files`, no context manager
         raise DataError(
             f"{path}: holds a single array; expected an .npz with x and y",
             "single_array",
@@ -252,7 +252,7 @@ def _features(x: np.ndarray, path: str | Path, key: str) -> tuple[np.ndarray, tu
             shape=x.shape,
         )
     image_shape = tuple(x.shape[1:]) if x.ndim == 3 else None
-    rows = x.reshape(len(x), -1).astype(np.float64)
+    rows = x.reshape(len(x), int(np.prod(x.shape[1:]))).astype(np.float64)  # 0 rows too
     if x.dtype == np.uint8:
         rows *= 1 / 255
     if not np.all(np.isfinite(rows)):
