@@ -512,7 +512,7 @@ class Comparison:
                     steps_per_second=group.steps_per_second,
                     optimizer=run.config.optimizer.name,
                     lr=run.config.optimizer.lr,
-                    differences=_describe(differences),
+                    changed=_changed(differences),
                     layers=stats,
                     history=run.history.view(),
                 )
@@ -529,10 +529,10 @@ def _setting(config: RunConfig, key: str) -> Any:
     return getattr(config, key)
 
 
-def _describe(differences: dict[str, tuple[Any, Any]]) -> str:
-    parts = []
-    for key in sorted(differences):
-        value = differences[key][0]
-        label = key.removeprefix("optimizer.").replace("name", "optimizer")
-        parts.append(f"{label}={value:g}" if isinstance(value, float) else f"{label}={value}")
-    return ", ".join(parts) or "base"
+def _changed(differences: dict[str, tuple[Any, Any]]) -> tuple[tuple[str, Any], ...]:
+    """(setting, value) of each difference from the first run, the optimizer's settings
+    named without their table ("lr", and "optimizer" for its name)."""
+    return tuple(
+        (key.removeprefix("optimizer.").replace("name", "optimizer"), differences[key][0])
+        for key in sorted(differences)
+    )
