@@ -46,7 +46,7 @@ class ConfigError(Explained, ValueError):
         return ConfigError(field_name, self.reason, self.code, **self.params)
 
 
-def _check(condition: bool, field_name: str, message: str, code: str, **params: Any) -> None:
+def _check(condition: bool, field_name: str, message: str, code: str = "", **params: Any) -> None:
     if not condition:
         raise ConfigError(field_name, message, code, **params)
 
