@@ -10,6 +10,7 @@
     measure.py      what a snapshot measures: layer statistics, decision grid, noise
     snapshot.py     what a comparison reports: plain, immutable data
     surfaces.py     2-D loss surfaces and the paths optimizers walk on them
+    errors.py       user errors: an English message, and a code the app says in any language
 
 The short way in::
 

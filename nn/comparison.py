@@ -26,6 +26,7 @@ from nn import measure
 from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
 from nn.features import columns_needed, transform
+from nn.errors import UnknownRun
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer, make_optimizer
 from nn.snapshot import (
@@ -258,7 +259,7 @@ class Comparison:
     @staticmethod
     def _first(configs: list[RunConfig]) -> RunConfig:
         if not configs:
-            raise ConfigError("runs", "a comparison needs at least one run")
+            raise ConfigError("runs", "a comparison needs at least one run", "no_runs")
         return configs[0]
 
     def _validate(self, configs: list[RunConfig]) -> None:
@@ -267,15 +268,27 @@ class Comparison:
         names = [config.name for config in configs]
         for config in configs:
             if names.count(config.name) > 1:
-                raise ConfigError("name", f"two runs are named {config.name!r}; names must differ")
+                raise ConfigError(
+                    "name",
+                    f"two runs are named {config.name!r}; names must differ",
+                    "same_name",
+                    name=config.name,
+                )
             if config.data != data:
                 raise ConfigError(
                     f"{config.name}.data",
                     "every run of a comparison trains on the same data; "
                     f"{config.name!r} differs from {configs[0].name!r}",
+                    "other_data",
+                    name=config.name,
+                    first=configs[0].name,
                 )
         if hasattr(self, "runs") and data != self.runs[0].config.data:
-            raise ConfigError("data", "a reset keeps the data set; start a new comparison instead")
+            raise ConfigError(
+                "data",
+                "a reset keeps the data set; start a new comparison instead",
+                "reset_keeps_data",
+            )
         for config in configs:
             needed = columns_needed(config.features)
             if needed > self.dataset.n_features:
@@ -283,6 +296,10 @@ class Comparison:
                     f"{config.name}.features",
                     f"{', '.join(config.features)} need(s) {needed} input columns; "
                     f"this data set has {self.dataset.n_features}",
+                    "features_columns",
+                    features=", ".join(config.features),
+                    needed=needed,
+                    columns=self.dataset.n_features,
                 )
         check_memory(configs, self.dataset.n_features, self.dataset.n_outputs, self.n_train)
 
@@ -335,7 +352,9 @@ class Comparison:
                 if run.name == name:
                     return group, index
         known = ", ".join(run.name for run in self.runs)
-        raise KeyError(f"no run named {name!r}; runs are {known}")
+        raise UnknownRun(
+            f"no run named {name!r}; runs are {known}", "no_run", name=name, known=known
+        )
 
     def run(self, name: str) -> Run:
         group, index = self._locate(name)
@@ -373,7 +392,7 @@ class Comparison:
 
     def remove_run(self, name: str) -> None:
         if len(self.runs) == 1:
-            raise ConfigError("runs", "a comparison needs at least one run")
+            raise ConfigError("runs", "a comparison needs at least one run", "no_runs")
         group, index = self._locate(name)
         self.runs = [run for run in self.runs if run.name != name]
         keep = [i for i in range(len(group.runs)) if i != index]
@@ -677,7 +696,7 @@ class Comparison:
                     steps_per_second=group.steps_per_second,
                     optimizer=run.config.optimizer.name,
                     lr=run.config.optimizer.lr,
-                    differences=_describe(differences),
+                    changed=_changed(differences),
                     layers=stats,
                     history=run.history.view(),
                 )
@@ -694,10 +713,10 @@ def _setting(config: RunConfig, key: str) -> Any:
     return getattr(config, key)
 
 
-def _describe(differences: dict[str, tuple[Any, Any]]) -> str:
-    parts = []
-    for key in sorted(differences):
-        value = differences[key][0]
-        label = key.removeprefix("optimizer.").replace("name", "optimizer")
-        parts.append(f"{label}={value:g}" if isinstance(value, float) else f"{label}={value}")
-    return ", ".join(parts) or "base"
+def _changed(differences: dict[str, tuple[Any, Any]]) -> tuple[tuple[str, Any], ...]:
+    """(setting, value) of each difference from the first run, the optimizer's settings
+    named without their table ("lr", and "optimizer" for its name)."""
+    return tuple(
+        (key.removeprefix("optimizer.").replace("name", "optimizer"), differences[key][0])
+        for key in sorted(differences)
+    )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nn.data import DATASET_NAMES, REGRESSION_NAMES, TASKS
+from nn.errors import Explained, read_failure, toml_failure
 from nn.features import FEATURES, columns_needed
 from nn.optimizers import OPTIMIZERS, default_lr, hyper_parameters
 
@@ -35,18 +36,23 @@ MAX_STEPS = 10_000_000  # a run's budget: beyond it, a preset would play for day
 MAX_EPOCHS = 100_000
 
 
-class ConfigError(ValueError):
-    """A value in a configuration is not usable; `field` names where it is."""
+class ConfigError(Explained, ValueError):
+    """A value in a configuration is not usable; `field` names where it is, `reason` says
+    why in English, and `code` with `params` say it for the app's catalogue (nn/errors.py)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
+    def __init__(self, field_name: str, message: str, code: str = "", **params: Any) -> None:
+        super().__init__(f"{field_name}: {message}", code, field_name, **params)
         self.field = field_name
         self.reason = message
 
+    def at(self, field_name: str) -> ConfigError:
+        """The same mistake, named by another (usually longer, dotted) field."""
+        return ConfigError(field_name, self.reason, self.code, **self.params)
 
-def _check(condition: bool, field_name: str, message: str) -> None:
+
+def _check(condition: bool, field_name: str, message: str, code: str = "", **params: Any) -> None:
     if not condition:
-        raise ConfigError(field_name, message)
+        raise ConfigError(field_name, message, code, **params)
 
 
 def _is_number(value: Any) -> bool:
@@ -63,16 +69,28 @@ def _check_number(
     high_open: bool = False,
 ) -> None:
     """A finite number inside [low, high] (or an open end where asked)."""
-    _check(_is_number(value), field_name, f"must be a number, got {value!r}")
-    _check(math.isfinite(value), field_name, f"must be a finite number, got {value!r}")
+    _check(
+        _is_number(value), field_name, f"must be a number, got {value!r}", "not_number", value=value
+    )
+    _check(
+        math.isfinite(value),
+        field_name,
+        f"must be a finite number, got {value!r}",
+        "not_finite",
+        value=value,
+    )
     if low is not None:
         ok = value > low if low_open else value >= low
-        word = "greater than" if low_open else "at least"
-        _check(ok, field_name, f"must be {word} {low:g}, got {value:g}")
+        word, code = ("greater than", "greater_than") if low_open else ("at least", "at_least")
+        _check(
+            ok, field_name, f"must be {word} {low:g}, got {value:g}", code, bound=low, value=value
+        )
     if high is not None:
         ok = value < high if high_open else value <= high
-        word = "less than" if high_open else "at most"
-        _check(ok, field_name, f"must be {word} {high:g}, got {value:g}")
+        word, code = ("less than", "less_than") if high_open else ("at most", "at_most")
+        _check(
+            ok, field_name, f"must be {word} {high:g}, got {value:g}", code, bound=high, value=value
+        )
 
 
 def _check_int(value: Any, field_name: str, *, low: int = 0) -> None:
@@ -80,8 +98,17 @@ def _check_int(value: Any, field_name: str, *, low: int = 0) -> None:
         isinstance(value, int) and not isinstance(value, bool),
         field_name,
         f"must be a whole number, got {value!r}",
+        "not_whole",
+        value=value,
     )
-    _check(value >= low, field_name, f"must be at least {low}, got {value}")
+    _check(
+        value >= low,
+        field_name,
+        f"must be at least {low}, got {value}",
+        "at_least_whole",
+        bound=low,
+        value=value,
+    )
 
 
 def _check_choice(value: Any, field_name: str, choices: tuple[str, ...]) -> None:
@@ -89,6 +116,9 @@ def _check_choice(value: Any, field_name: str, choices: tuple[str, ...]) -> None
         value in choices,
         field_name,
         f"must be one of {', '.join(choices)}; got {value!r}",
+        "not_choice",
+        choices=", ".join(choices),
+        value=value,
     )
 
 
@@ -125,18 +155,29 @@ class DataConfig:
         _check_int(self.seed, "data.seed")
         _check_int(self.train_limit, "data.train_limit")
         _check_int(self.test_limit, "data.test_limit")
-        _check(isinstance(self.path, str), "data.path", f"must be text, got {self.path!r}")
+        _check(
+            isinstance(self.path, str),
+            "data.path",
+            f"must be text, got {self.path!r}",
+            "not_text",
+            value=self.path,
+        )
         if self.task:
             _check_choice(self.task, "data.task", TASKS)
             _check(
                 self.name in ("csv", "npz") or self.task == self.implied_task,
                 "data.task",
                 f"{self.name} is a {self.implied_task} set; only csv and npz data say theirs",
+                "task_implied",
+                name=self.name,
+                task=self.implied_task,
             )
         _check(
             self.name not in ("csv", "npz") or bool(self.path),
             "data.path",
             f"a {self.name} data set needs the path of its file",
+            "needs_path",
+            name=self.name,
         )
 
     @property
@@ -222,26 +263,40 @@ class RunConfig:
             isinstance(self.name, str) and bool(self.name.strip()),
             "name",
             "a run needs a name",
+            "no_name",
+        )
+        _check(  # from_dict builds it
+            isinstance(self.data, DataConfig), "data", "must be a data table", "not_data_table"
         )
         _check(
-            isinstance(self.data, DataConfig), "data", "must be a data table"
-        )  # from_dict builds it
-        _check(
-            isinstance(self.optimizer, OptimizerConfig), "optimizer", "must be an optimizer table"
+            isinstance(self.optimizer, OptimizerConfig),
+            "optimizer",
+            "must be an optimizer table",
+            "not_optimizer_table",
         )
         layers = self.layers
         _check(
             isinstance(layers, tuple | list),
             "layers",
             f"must be a list of sizes, got {layers!r}",
+            "not_sizes",
+            value=layers,
         )
         for size in layers:
             _check(
                 isinstance(size, int) and not isinstance(size, bool) and size > 0,
                 "layers",
                 f"sizes must be positive integers, got {size!r}",
+                "bad_size",
+                value=size,
             )
-        _check(len(layers) <= 50, "layers", f"at most 50 hidden layers, got {len(layers)}")
+        _check(
+            len(layers) <= 50,
+            "layers",
+            f"at most 50 hidden layers, got {len(layers)}",
+            "too_many_layers",
+            count=len(layers),
+        )
         object.__setattr__(self, "layers", tuple(layers))
         _check_choice(self.activation, "activation", ACTIVATIONS)
         regression = self.data.regression
@@ -282,6 +337,9 @@ class RunConfig:
             "loss",
             "cross_entropy goes with a softmax output, mse with sigmoid, tanh or linear; "
             f"got output {self.output!r} with loss {self.loss!r}",
+            "loss_output",
+            output=self.output,
+            loss=self.loss,
         )
         if isinstance(self.init, str):
             _check_choice(self.init, "init", INITS)
@@ -291,12 +349,17 @@ class RunConfig:
                 "init",
                 f"must be one of {', '.join(INITS)} or a positive standard deviation, "
                 f"got {self.init!r}",
+                "bad_init",
+                choices=", ".join(INITS),
+                value=self.init,
             )
         if isinstance(self.batch_size, str):
             _check(
                 self.batch_size == "full",
                 "batch_size",
                 f"must be a positive whole number or 'full', got {self.batch_size!r}",
+                "bad_batch_size",
+                value=self.batch_size,
             )
         else:
             _check_int(self.batch_size, "batch_size", low=1)
@@ -307,6 +370,8 @@ class RunConfig:
             isinstance(self.batch_norm, bool),
             "batch_norm",
             f"must be true or false, got {self.batch_norm!r}",
+            "not_bool",
+            value=self.batch_norm,
         )
         _check_choice(self.dtype, "dtype", DTYPES)
         _check_int(self.seed, "seed")
@@ -366,7 +431,7 @@ class RunConfig:
             changes["data"] = replace(self.data, **changes["data"])
         unknown = set(changes) - {f.name for f in fields(self)}
         if unknown:
-            raise ConfigError(sorted(unknown)[0], "not a setting of a run")
+            raise ConfigError(sorted(unknown)[0], "not a setting of a run", "not_a_setting")
         return replace(self, optimizer=optimizer, **changes)
 
     def differences(self, other: RunConfig) -> dict[str, tuple[Any, Any]]:
@@ -404,7 +469,7 @@ class RunConfig:
                 **_known(cls, values, ""),
             )
         except ConfigError as error:
-            raise ConfigError(f"{prefix}{error.field}", error.reason) from None
+            raise error.at(f"{prefix}{error.field}") from None
 
     def to_toml(self) -> str:
         return dumps_toml(self.to_dict())
@@ -414,7 +479,8 @@ class RunConfig:
         try:
             values = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(where, f"not valid TOML: {error}") from None
+            code, params = toml_failure(error)
+            raise ConfigError(where, f"not valid TOML: {error}", code, **params) from None
         return cls.from_dict(values, where=where)
 
     @classmethod
@@ -423,7 +489,12 @@ class RunConfig:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as error:
-            raise ConfigError(str(path), f"cannot read the file ({error.strerror})") from None
+            raise ConfigError(
+                str(path),
+                f"cannot read the file ({error.strerror})",
+                read_failure(error),
+                strerror=error.strerror,
+            ) from None
         return cls.from_toml(text, where=str(path))
 
 
@@ -433,7 +504,10 @@ def check_live_change(config: RunConfig, changes: dict[str, Any]) -> RunConfig:
     for key in changes:
         if key not in LIVE_FIELDS:
             raise ConfigError(
-                key, f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}"
+                key,
+                f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}",
+                "not_live",
+                live=", ".join(LIVE_FIELDS),
             )
     return config.with_changes(**changes)
 
@@ -447,13 +521,17 @@ def _known(cls: type, values: dict[str, Any], table: str) -> dict[str, Any]:
         if key not in names:
             dotted = f"{table}.{key}" if table else key
             known = ", ".join(sorted(names | tables | ({"lr"} if tables else set())))
-            raise ConfigError(dotted, f"unknown setting; known ones are {known}")
+            raise ConfigError(
+                dotted, f"unknown setting; known ones are {known}", "unknown_setting", known=known
+            )
     return values
 
 
 def _build(cls: type, values: Any, table: str) -> Any:
     if not isinstance(values, dict):
-        raise ConfigError(table, f"must be a table of settings, got {values!r}")
+        raise ConfigError(
+            table, f"must be a table of settings, got {values!r}", "not_settings", value=values
+        )
     return cls(**_known(cls, values, table))
 
 
@@ -489,6 +567,8 @@ def check_memory(configs: list[RunConfig], n_inputs: int, n_outputs: int, n_trai
             "layers",
             f"these runs would need about {gib:.1f} GiB of memory (the limit is 2 GiB); "
             "use fewer or smaller layers, a smaller batch, or fewer runs",
+            "memory",
+            gib=gib,
         )
 
 

@@ -163,9 +163,18 @@ class RunSnapshot:
     steps_per_second: float
     optimizer: str
     lr: float
-    differences: str  # what differs from the first run, e.g. "activation=sigmoid"
+    changed: tuple[tuple[str, Any], ...]  # what differs from the first run: (setting, value)
     layers: tuple[LayerStats, ...]
     history: History
+
+    @property
+    def differences(self) -> str:
+        """What differs from the first run, e.g. "activation=sigmoid, lr=0.1" ("base": nothing)."""
+        parts = [
+            f"{key}={value:g}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in self.changed
+        ]
+        return ", ".join(parts) or "base"
 
     @property
     def status_text(self) -> str:

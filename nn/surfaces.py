@@ -32,10 +32,10 @@ class Surface:
     broadcasting), so one formula serves both a single point and a contour grid.
     `minimum` is the point the optimizers are after; for the saddle, which has no
     minimum, it is the stationary point (0, 0) that a good optimizer should escape.
+    Its title, in words, is the app's (tui/locale: `surface.NAME`): the core has none.
     """
 
     name: str
-    title: str
     formula: str
     value: Callable[[Any, Any], Any]
     gradient: Callable[[Any, Any], tuple[Any, Any]]
@@ -85,7 +85,6 @@ SURFACES: dict[str, Surface] = {
     for surface in (
         Surface(
             name="elongated",
-            title="Elongated bowl (the textbook's figure)",
             formula="f(x, y) = x²/20 + y²",
             value=_elongated,
             gradient=_elongated_gradient,
@@ -95,7 +94,6 @@ SURFACES: dict[str, Surface] = {
         ),
         Surface(
             name="bowl",
-            title="Round bowl",
             formula="f(x, y) = x² + y²",
             value=_bowl,
             gradient=_bowl_gradient,
@@ -105,7 +103,6 @@ SURFACES: dict[str, Surface] = {
         ),
         Surface(
             name="saddle",
-            title="Saddle point",
             formula="f(x, y) = x² − y²",
             value=_saddle,
             gradient=_saddle_gradient,
@@ -116,7 +113,6 @@ SURFACES: dict[str, Surface] = {
         ),
         Surface(
             name="rosenbrock",
-            title="Rosenbrock's banana valley",
             formula="f(x, y) = (1 − x)² + 100(y − x²)²",
             value=_rosenbrock,
             gradient=_rosenbrock_gradient,

@@ -26,6 +26,7 @@ import numpy as np
 
 from nn import measure, surfaces
 from nn.config import MAX_EPOCHS, MAX_STEPS, RunConfig
+from nn.errors import Explained
 from nn.optimizers import OPTIMIZERS, hyper_parameters
 from nn.snapshot import DIVERGED, LayerStats, RunSnapshot, Snapshot
 from presets.texts import Texts, english, is_text_key, parse_texts
@@ -175,11 +176,12 @@ PATH_KEYS = (
 CLAIM_KEYS = ("id", "text", "left", "op", "right", "factor", "margin")  # and text_ko, …
 
 
-class ClaimError(ValueError):
-    """A claim in a preset is malformed; `key` names where (e.g. claims[2].left.metric)."""
+class ClaimError(Explained, ValueError):
+    """A claim in a preset is malformed; `key` names where (e.g. claims[2].left.metric);
+    its code and params (nn/errors.py) say why for the app's catalogue."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(f"{key}: {message}")
+    def __init__(self, key: str, message: str, code: str = "", **params: Any) -> None:
+        super().__init__(f"{key}: {message}", code, key, **params)
         self.key = key
         self.reason = message
 
@@ -295,11 +297,16 @@ class Measure:
 
 @dataclass(frozen=True)
 class ClaimResult:
+    """A claim's verdict and what it measured: `measured` by English label (as `trainlab
+    check` prints it and the JSON holds it), `measures` as the measures themselves with
+    their values, for the app to label them in the user's language."""
+
     id: str
     text: Texts
     preset: str
     passed: bool
     measured: dict[str, float]
+    measures: tuple[tuple[Measure, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Its entry in `trainlab check --json`: English only, as the report's preset
@@ -350,18 +357,21 @@ class Claim:
         live Comparison, measured as it stands now. Path-only claims need neither."""
         if results is not None and not hasattr(results, "snapshot_at"):
             results = ComparisonResults(results)
-        measured: dict[str, float] = {}
+        measures: dict[str, tuple[Measure, float]] = {}  # by label: one line per measure
         passed = True
         for left, right in self.checks:
             left_value = left.value(results)
-            measured[left.label()] = left_value
+            measures[left.label()] = (left, left_value)
             if isinstance(right, Measure):
                 right_value = right.value(results)
-                measured[right.label()] = right_value
+                measures[right.label()] = (right, right_value)
             else:
                 right_value = float(right)
             passed = passed and self.holds(left_value, right_value)
-        return ClaimResult(self.id, self.text, self.preset, passed, measured)
+        measured = {label: value for label, (_, value) in measures.items()}
+        return ClaimResult(
+            self.id, self.text, self.preset, passed, measured, tuple(measures.values())
+        )
 
     def describe(self) -> str:
         """The comparison in symbols, e.g. 'left < 0.01 × right − 0.05'."""
@@ -477,15 +487,25 @@ def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
     _known_keys(settings, CLAIM_KEYS, where)
     for key in ("id", "text", "left", "right"):
         if key not in table:
-            raise ClaimError(f"{where}.{key}", "missing; a claim needs id, text, left and right")
+            raise ClaimError(
+                f"{where}.{key}", "missing; a claim needs id, text, left and right", "claim_missing"
+            )
     claim_id = table["id"]
     text = parse_texts(table, "text", where, ClaimError)  # text_ko is optional, as caption_ko
     for key, value in (("id", claim_id), ("text", text["en"])):
         if not isinstance(value, str) or not value.strip():
-            raise ClaimError(f"{where}.{key}", f"must be text, got {value!r}")
+            raise ClaimError(
+                f"{where}.{key}", f"must be text, got {value!r}", "not_text", value=value
+            )
     op = table.get("op", "<")
     if op not in OPS:
-        raise ClaimError(f"{where}.op", f"must be one of {', '.join(OPS)}; got {op!r}")
+        raise ClaimError(
+            f"{where}.op",
+            f"must be one of {', '.join(OPS)}; got {op!r}",
+            "not_choice",
+            choices=", ".join(OPS),
+            value=op,
+        )
     factor = _number(table.get("factor", 1.0), f"{where}.factor")
     margin = _number(table.get("margin", 0.0), f"{where}.margin")
     left_raw = _table(table["left"], f"{where}.left")
@@ -498,6 +518,9 @@ def parse_claim(raw: Any, where: str, preset: str = "") -> Claim:
             f"{where}.right.run",
             f"a list of runs on the right pairs with the left's, so it needs "
             f"{len(run_list)} of them; got {len(right_runs)}",
+            "right_runs",
+            needed=len(run_list),
+            count=len(right_runs),
         )
     checks = []
     for position, run in enumerate(run_list):
@@ -533,15 +556,32 @@ def parse_measure(raw: Any, where: str) -> Measure:
     _known_keys(table, MEASURE_KEYS, where)
     metric = table.get("metric")
     if metric not in METRICS:
-        raise ClaimError(f"{where}.metric", f"must be one of {', '.join(METRICS)}; got {metric!r}")
+        raise ClaimError(
+            f"{where}.metric",
+            f"must be one of {', '.join(METRICS)}; got {metric!r}",
+            "not_choice",
+            choices=", ".join(METRICS),
+            value=metric,
+        )
     kind = METRICS[metric].kind
     if kind == "path":
         if "path" not in table:
-            raise ClaimError(f"{where}.path", f"{metric} measures an optimizer path; give one")
+            raise ClaimError(
+                f"{where}.path",
+                f"{metric} measures an optimizer path; give one",
+                "needs_path_table",
+                metric=metric,
+            )
         return Measure(metric, path=_parse_path(table["path"], f"{where}.path"))
     run = table.get("run")
     if not isinstance(run, str) or not run:
-        raise ClaimError(f"{where}.run", f"{metric} is measured on a run; name it, got {run!r}")
+        raise ClaimError(
+            f"{where}.run",
+            f"{metric} is measured on a run; name it, got {run!r}",
+            "needs_run",
+            metric=metric,
+            value=run,
+        )
     layer = table.get("layer")
     if layer is not None:
         valid = layer in LAYER_WORDS or (
@@ -552,12 +592,20 @@ def parse_measure(raw: Any, where: str) -> Measure:
                 f"{where}.layer",
                 f"must be a layer number (1 = first) or one of {', '.join(LAYER_WORDS)}; "
                 f"got {layer!r}",
+                "bad_layer",
+                words=", ".join(LAYER_WORDS),
+                value=layer,
             )
         if not METRICS[metric].per_layer:
-            raise ClaimError(f"{where}.layer", f"{metric} is not measured per layer")
+            raise ClaimError(
+                f"{where}.layer",
+                f"{metric} is not measured per layer",
+                "not_per_layer",
+                metric=metric,
+            )
     at_step, at_epoch = table.get("at_step"), table.get("at_epoch")
     if at_step is not None and at_epoch is not None:
-        raise ClaimError(f"{where}.at_step", "give at_step or at_epoch, not both")
+        raise ClaimError(f"{where}.at_step", "give at_step or at_epoch, not both", "step_and_epoch")
     if at_step is not None:
         _whole(at_step, f"{where}.at_step", low=0)
         if at_step > MAX_STEPS:
@@ -569,11 +617,15 @@ def parse_measure(raw: Any, where: str) -> Measure:
                 f"{where}.at_epoch", f"must be between 0 and {MAX_EPOCHS:,}, got {at_epoch:g}"
             )
     if kind == "run" and (at_step is not None or at_epoch is not None):
-        raise ClaimError(f"{where}.at_step", f"{metric} is read at the end of the run")
+        raise ClaimError(
+            f"{where}.at_step", f"{metric} is read at the end of the run", "at_end", metric=metric
+        )
     batch_size = table.get("batch_size")
     if kind == "noise":
         if batch_size is None:
-            raise ClaimError(f"{where}.batch_size", "gradient_noise needs a batch_size")
+            raise ClaimError(
+                f"{where}.batch_size", "gradient_noise needs a batch_size", "needs_batch_size"
+            )
         _whole(batch_size, f"{where}.batch_size", low=1)
     return Measure(metric, run, layer, at_step, at_epoch, batch_size)
 
@@ -584,13 +636,25 @@ def _parse_path(raw: Any, where: str) -> Path:
     surface = table.get("surface", "elongated")
     if surface not in surfaces.SURFACES:
         known = ", ".join(surfaces.SURFACES)
-        raise ClaimError(f"{where}.surface", f"must be one of {known}; got {surface!r}")
+        raise ClaimError(
+            f"{where}.surface",
+            f"must be one of {known}; got {surface!r}",
+            "not_choice",
+            choices=known,
+            value=surface,
+        )
     optimizer = table.get("optimizer")
     if optimizer not in OPTIMIZERS:
         known = ", ".join(OPTIMIZERS)
-        raise ClaimError(f"{where}.optimizer", f"must be one of {known}; got {optimizer!r}")
+        raise ClaimError(
+            f"{where}.optimizer",
+            f"must be one of {known}; got {optimizer!r}",
+            "not_choice",
+            choices=known,
+            value=optimizer,
+        )
     if "lr" not in table:
-        raise ClaimError(f"{where}.lr", "missing; a path needs a learning rate")
+        raise ClaimError(f"{where}.lr", "missing; a path needs a learning rate", "path_lr")
     lr = _number(table["lr"], f"{where}.lr")
     steps = table.get("steps", 30)
     _whole(steps, f"{where}.steps", low=1)
@@ -599,11 +663,15 @@ def _parse_path(raw: Any, where: str) -> Path:
     start = table.get("start")
     if start is not None:
         if not (isinstance(start, list) and len(start) == 2):
-            raise ClaimError(f"{where}.start", f"must be [x, y], got {start!r}")
+            raise ClaimError(
+                f"{where}.start", f"must be [x, y], got {start!r}", "not_xy", value=start
+            )
         start = (_number(start[0], f"{where}.start"), _number(start[1], f"{where}.start"))
     axis = table.get("axis", 1)
     if axis not in (0, 1):
-        raise ClaimError(f"{where}.axis", f"must be 0 (x) or 1 (y), got {axis!r}")
+        raise ClaimError(
+            f"{where}.axis", f"must be 0 (x) or 1 (y), got {axis!r}", "bad_axis", value=axis
+        )
     hyper = {
         key: _number(value, f"{where}.{key}")
         for key, value in table.items()
@@ -614,22 +682,33 @@ def _parse_path(raw: Any, where: str) -> Path:
 
 def _table(raw: Any, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ClaimError(where, f"must be a table, got {raw!r}")
+        raise ClaimError(where, f"must be a table, got {raw!r}", "not_table", value=raw)
     return raw
 
 
 def _known_keys(table: dict[str, Any], known: tuple[str, ...], where: str) -> None:
     for key in table:
         if key not in known:
-            raise ClaimError(f"{where}.{key}", f"unknown key; known ones are {', '.join(known)}")
+            raise ClaimError(
+                f"{where}.{key}",
+                f"unknown key; known ones are {', '.join(known)}",
+                "unknown_key",
+                known=", ".join(known),
+            )
 
 
 def _number(value: Any, where: str) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ClaimError(where, f"must be a number, got {value!r}")
+        raise ClaimError(where, f"must be a number, got {value!r}", "not_number", value=value)
     return float(value)
 
 
 def _whole(value: Any, where: str, *, low: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < low:
-        raise ClaimError(where, f"must be a whole number of at least {low}, got {value!r}")
+        raise ClaimError(
+            where,
+            f"must be a whole number of at least {low}, got {value!r}",
+            "whole_at_least",
+            bound=low,
+            value=value,
+        )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.errors import Explained, read_failure, toml_failure
 from nn.optimizers import OPTIMIZERS, adaptive_names
 from nn.surfaces import SURFACES
 from presets.claims import METRICS, Claim, ClaimError, Measure, parse_claim
@@ -50,8 +51,14 @@ CONDITION_KEYS = ("left", "op", "right", "factor", "margin")
 LOCKABLE = (*(f.name for f in fields(RunConfig) if f.name not in ("name", "data")), "lr")
 
 
-class PresetError(ValueError):
-    """A preset file is unusable; the message names the file, the line or key, and why."""
+class PresetError(Explained, ValueError):
+    """A preset file is unusable; the message names the file (`where`), the line or key, and
+    why; its code and params (nn/errors.py) say the same for the app's catalogue."""
+
+    def __init__(self, where: str, reason: str, code: str = "", **params: Any) -> None:
+        super().__init__(f"{where}: {reason}", code, where, **params)
+        self.where = where
+        self.reason = reason
 
 
 # -- finding and loading -----------------------------------------------------------------
@@ -119,8 +126,11 @@ def load_preset(name_or_path: str | Path) -> Preset:
     path = Path(name_or_path)
     if path.suffix != ".toml" and not path.exists():
         raise PresetError(
-            f"{text_name}: no such preset; shipped ones are {', '.join(sorted(shipped))} "
-            "(or give the path of a .toml file)"
+            text_name,
+            f"no such preset; shipped ones are {', '.join(sorted(shipped))} "
+            "(or give the path of a .toml file)",
+            "no_preset",
+            shipped=", ".join(sorted(shipped)),
         )
     text = _read_text(path, str(path))
     return parse_preset(text, path.stem, str(path), folder=path.parent)
@@ -131,9 +141,14 @@ def _read_text(file: Path | Any, where: str) -> str:
     try:
         return file.read_text(encoding="utf-8")
     except OSError as error:
-        raise PresetError(f"{where}: cannot read the file ({error.strerror})") from None
+        raise PresetError(
+            where,
+            f"cannot read the file ({error.strerror})",
+            read_failure(error),
+            strerror=error.strerror,
+        ) from None
     except UnicodeDecodeError:
-        raise PresetError(f"{where}: not UTF-8 text; a preset is a TOML file") from None
+        raise PresetError(where, "not UTF-8 text; a preset is a TOML file", "not_utf8") from None
 
 
 def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
@@ -163,13 +178,13 @@ def load_scenario(target: str | Path) -> Preset:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PresetError(f"{path}: not valid TOML: {_toml_message(error)}") from None
+        raise _toml_error(str(path), error) from None
     if "base" in raw:
         return parse_preset(text, path.stem, str(path), folder=path.parent)
     try:
         config = RunConfig.from_dict(_data_beside(raw, path.parent))
     except ConfigError as error:
-        raise PresetError(f"{path}: {error}") from None
+        raise PresetError(str(path), str(error), "in_file", error=error) from None
     return preset_from_config(config, path.stem, str(path))
 
 
@@ -179,7 +194,7 @@ def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise PresetError(f"{where}: not valid TOML: {_toml_message(error)}") from None
+        raise _toml_error(where, error) from None
     if folder is not None and isinstance(raw.get("base"), dict):
         raw["base"] = _data_beside(raw["base"], folder)
     if folder is not None and isinstance(raw.get("variants"), dict):
@@ -190,7 +205,7 @@ def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -
     try:
         return _build_preset(raw, name, where)
     except (ConfigError, ClaimError) as error:
-        raise PresetError(f"{where}: {error}") from None
+        raise PresetError(where, str(error), "in_file", error=error) from None
 
 
 def _data_beside(run: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -203,23 +218,35 @@ def _data_beside(run: dict[str, Any], folder: Path) -> dict[str, Any]:
     return {**run, "data": {**data, "path": str(path if path.is_absolute() else folder / path)}}
 
 
-def _toml_message(error: tomllib.TOMLDecodeError) -> str:
+def _toml_error(where: str, error: tomllib.TOMLDecodeError) -> PresetError:
     """tomllib says '… (at line 3, column 7)'; lead with the line so it is seen first."""
-    message = str(error)
-    found = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if not found:
-        return message
-    reason = message[: found.start()].strip()
-    return f"line {found.group(1)}, column {found.group(2)}: {reason}"
+    code, params = toml_failure(error)
+    if code != "not_toml":
+        return PresetError(where, f"not valid TOML: {error}", code, **params)
+    line, column, problem = params["line"], params["column"], params["problem"].strip()
+    return PresetError(
+        where,
+        f"not valid TOML: line {line}, column {column}: {problem}",
+        "not_toml_line",
+        line=line,
+        column=column,
+        problem=problem,
+    )
 
 
 def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
     for key in raw:
         if key not in PRESET_KEYS and not is_text_key(key, TEXT_KEYS):
             known = ", ".join(PRESET_KEYS)
-            raise ConfigError(key, f"unknown key; known ones are {known} (and title_ko, …)")
+            raise ConfigError(
+                key,
+                f"unknown key; known ones are {known} (and title_ko, …)",
+                "unknown_key_texts",
+                known=known,
+                example="title_ko",
+            )
     if "title" not in raw:
-        raise ConfigError("title", "missing; every preset needs a title")
+        raise ConfigError("title", "missing; every preset needs a title", "no_title")
     texts = {key: parse_texts(raw, key, "", ConfigError) for key in TEXT_KEYS}
     snapshot_every = raw.get("snapshot_every", 50)
     if (
@@ -228,33 +255,50 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
         or snapshot_every < 1
     ):
         raise ConfigError(
-            "snapshot_every", f"must be a whole number of at least 1, got {snapshot_every!r}"
+            "snapshot_every",
+            f"must be a whole number of at least 1, got {snapshot_every!r}",
+            "whole_at_least",
+            bound=1,
+            value=snapshot_every,
         )
     base_raw = raw.get("base", {})
     if not isinstance(base_raw, dict):
-        raise ConfigError("base", f"must be a table of run settings, got {base_raw!r}")
+        raise ConfigError(
+            "base",
+            f"must be a table of run settings, got {base_raw!r}",
+            "not_run_table",
+            value=base_raw,
+        )
     base = run_config(base_raw, "base")
     variants_raw = raw.get("variants", {})
     if not isinstance(variants_raw, dict):
         raise ConfigError(
-            "variants", "must be a table: [variants.NAME] with the settings it changes"
+            "variants",
+            "must be a table: [variants.NAME] with the settings it changes",
+            "not_variants_table",
         )
     variants: dict[str, dict[str, Any]] = {}
     for run_name, overrides in variants_raw.items():
         if not isinstance(overrides, dict):
             raise ConfigError(
-                f"variants.{run_name}", f"must be a table of settings, got {overrides!r}"
+                f"variants.{run_name}",
+                f"must be a table of settings, got {overrides!r}",
+                "not_settings",
+                value=overrides,
             )
         if run_name == base.name:
             raise ConfigError(
                 f"variants.{run_name}",
                 f"the base run is already named {run_name!r}; give the variant another name",
+                "base_name",
+                name=run_name,
             )
         if variant_config(base, run_name, overrides).data != base.data:  # also validates
             raise ConfigError(
                 f"variants.{run_name}.data",
                 "every run of a preset trains on the base's data, so that all see the same "
                 "mini-batches; change the data in [base]",
+                "variant_data",
             )
         variants[run_name] = overrides
     configs = {base.name: base} | {
@@ -287,13 +331,21 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
 
 def _array_of_tables(value: Any, key: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ConfigError(key, f"must be an array of tables ([[{key}]] sections)")
+        raise ConfigError(
+            key, f"must be an array of tables ([[{key}]] sections)", "not_array", key=key
+        )
     return value
 
 
 def _check_run(run: Any, where: str, configs: dict[str, RunConfig]) -> None:
     if run not in configs:
-        raise ConfigError(where, f"no run named {run!r}; the runs are {', '.join(configs)}")
+        raise ConfigError(
+            where,
+            f"no run named {run!r}; the runs are {', '.join(configs)}",
+            "no_run_named",
+            name=run,
+            runs=", ".join(configs),
+        )
 
 
 def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig]) -> TimelineEvent:
@@ -302,32 +354,49 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
             raise ConfigError(
                 f"{where}.{key}",
                 f"unknown key; known ones are {', '.join(EVENT_KEYS)} (and caption_ko, …)",
+                "unknown_key_texts",
+                known=", ".join(EVENT_KEYS),
+                example="caption_ko",
             )
     step = raw.get("step")
     if not isinstance(step, int) or isinstance(step, bool) or step < 0:
-        raise ConfigError(f"{where}.step", f"must be a whole number of at least 0, got {step!r}")
+        raise ConfigError(
+            f"{where}.step",
+            f"must be a whole number of at least 0, got {step!r}",
+            "whole_at_least",
+            bound=0,
+            value=step,
+        )
     run = raw.get("run")
     if run is not None:
         _check_run(run, f"{where}.run", configs)
     changes = raw.get("change", {})
     if not isinstance(changes, dict):
         raise ConfigError(
-            f"{where}.change", f"must be a table like {{ dropout = 0.5 }}, got {changes!r}"
+            f"{where}.change",
+            f"must be a table like {{ dropout = 0.5 }}, got {changes!r}",
+            "not_change_table",
+            value=changes,
         )
     for key, value in changes.items():
         if key not in LIVE_FIELDS:
             raise ConfigError(
                 f"{where}.change.{key}",
                 f"cannot change while training; live settings are {', '.join(LIVE_FIELDS)}",
+                "not_live",
+                live=", ".join(LIVE_FIELDS),
             )
         for config in [configs[run]] if run else configs.values():
             try:
                 config.with_changes(**{key: value})
             except ConfigError as error:
-                raise ConfigError(f"{where}.change.{key}", error.reason) from None
+                raise error.at(f"{where}.change.{key}") from None
             except TypeError:
                 raise ConfigError(
-                    f"{where}.change.{key}", f"not a usable value: {value!r}"
+                    f"{where}.change.{key}",
+                    f"not a usable value: {value!r}",
+                    "not_usable",
+                    value=value,
                 ) from None
     texts = parse_texts(raw, "caption", where, ConfigError)
     when = view = None
@@ -339,7 +408,7 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
         raise ConfigError(f"{where}.caption", "a `when` or a `view` belongs to a caption")
     caption = Caption(step, texts, when, view) if texts else None
     if not changes and caption is None:
-        raise ConfigError(where, "an event needs a change, a caption, or both")
+        raise ConfigError(where, "an event needs a change, a caption, or both", "empty_event")
     return TimelineEvent(step, run, dict(changes), caption)
 
 
@@ -446,12 +515,20 @@ def _check_measure(
                 f"{where}.layer",
                 f"run {measure.run!r} has {n_dense} layers (counting the output); "
                 f"got {measure.layer}",
+                "layer_count",
+                run=measure.run,
+                layers=n_dense,
+                layer=measure.layer,
             )
         if METRICS[measure.metric].hidden_only and measure.layer == n_dense:
             raise ConfigError(
                 f"{where}.layer",
                 f"{measure.metric} is measured on hidden layers ({_hidden(n_dense - 1)}); "
                 f"layer {n_dense} is the output",
+                "hidden_only_one" if n_dense == 2 else "hidden_only",
+                metric=measure.metric,
+                hidden=n_dense - 1,
+                output=n_dense,
             )
     wanted = METRICS[measure.metric].activations
     if wanted and config.activation not in wanted:
@@ -459,24 +536,41 @@ def _check_measure(
             f"{where}.metric",
             f"{measure.metric} is measured for {' and '.join(wanted)} units; "
             f"run {measure.run!r} uses {config.activation}",
+            "wrong_activation",
+            metric=measure.metric,
+            wanted=" and ".join(wanted),
+            run=measure.run,
+            activation=config.activation,
         )
     if measure.metric == "effective_step" and not _ever_adaptive(measure.run, config, timeline):
         raise ConfigError(
             f"{where}.metric",
             f"effective_step needs a per-parameter step size ({', '.join(adaptive_names())}); "
             f"run {measure.run!r} uses {config.optimizer.name}",
+            "not_adaptive",
+            adaptive=", ".join(adaptive_names()),
+            run=measure.run,
+            optimizer=config.optimizer.name,
         )
     last_step = None if config.epochs else config.steps
     if measure.at_step is not None and last_step is not None and measure.at_step > last_step:
         raise ConfigError(
             f"{where}.at_step",
             f"run {measure.run!r} trains for {last_step} steps; got step {measure.at_step}",
+            "past_steps",
+            run=measure.run,
+            steps=last_step,
+            step=measure.at_step,
         )
     if measure.at_epoch is not None and config.epochs and measure.at_epoch > config.epochs:
         raise ConfigError(
             f"{where}.at_epoch",
             f"run {measure.run!r} trains for {config.epochs:g} epochs; "
             f"got epoch {measure.at_epoch:g}",
+            "past_epochs",
+            run=measure.run,
+            epochs=config.epochs,
+            epoch=measure.at_epoch,
         )
 
 

@@ -145,4 +145,4 @@ def run_config(values: dict[str, Any], table: str) -> RunConfig:
     try:
         return RunConfig.from_dict(values)
     except ConfigError as error:
-        raise ConfigError(f"{table}.{error.field}", error.reason) from None
+        raise error.at(f"{table}.{error.field}") from None

@@ -35,10 +35,10 @@ def is_text_key(name: str, keys: tuple[str, ...]) -> bool:
 
 
 def parse_texts(
-    table: dict[str, Any], key: str, where: str, error: Callable[[str, str], Exception]
+    table: dict[str, Any], key: str, where: str, error: Callable[..., Exception]
 ) -> Texts:
-    """Every language's text for `key` in a TOML table; `error(key, reason)` for a value
-    that is not text."""
+    """Every language's text for `key` in a TOML table; `error(key, reason, code, value=…)`
+    (a ConfigError or ClaimError) for a value that is not text."""
     texts: Texts = {}
     for name, value in table.items():
         language = text_language(name, key)
@@ -46,6 +46,6 @@ def parse_texts(
             continue
         if not isinstance(value, str):
             prefix = f"{where}." if where else ""
-            raise error(f"{prefix}{name}", f"must be text, got {value!r}")
+            raise error(f"{prefix}{name}", f"must be text, got {value!r}", "not_text", value=value)
         texts[language] = value
     return texts

@@ -195,6 +195,19 @@ def test_presets_lists_every_shipped_preset(capsys):
         assert name in out
 
 
+@pytest.mark.parametrize("args", [["--lang", "ko", "presets"], ["presets", "--lang=ko"]])
+def test_presets_speak_korean_when_asked(capsys, args):
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "1. 학습 속도 문제" in out and "Training is slow" not in out
+
+
+def test_run_and_check_speak_english_only(capsys):
+    with pytest.raises(SystemExit):
+        main(["--lang", "ko", "check", "dropout"])
+    assert "unrecognized arguments: --lang ko" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("args", [["presets"], ["run", "default", "--steps", "20"]])
 def test_a_reader_that_stops_early_gets_no_traceback(args):
     """`trainlab presets | head -1`: the pipe closes before the output is written. Both

@@ -2,7 +2,9 @@
 
 The main screen does the work (tui/screens/main.py); this module decides which screen is
 shown (the main one, the help, the preset picker, or a notice when the terminal is too
-small), which scenario plays, the language, and lists every action in the command palette.
+small), which scenario plays, and lists every action in the command palette. It holds the
+language as a reactive, `lang`: every widget that shows words watches it, so one key (`t`)
+switches every screen, open dialogs included, and nothing passes the language around.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from functools import partial
 from typing import Any
 
 from textual import events
-from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from nn.data import Dataset
 from presets.preset import Preset
-from tui.i18n import LANGUAGES, binding_label, relabel_bindings
-from tui.keys import APP_BINDINGS, APP_LABEL_KEYS, LABEL_KEYS, MAIN_BINDINGS
+from tui.i18n import LANGUAGES, binding_label, next_language, tr
+from tui.keys import APP_BINDINGS, MAIN_BINDINGS
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
@@ -34,16 +39,14 @@ class TrainlabCommands(Provider):
         app = self.app
         assert isinstance(app, TrainlabApp)
         seen = set()
-        for node, bindings, keys in (
-            (app.main_screen, MAIN_BINDINGS, LABEL_KEYS),
-            (app, APP_BINDINGS, APP_LABEL_KEYS),
-        ):
+        for node, bindings in ((app.main_screen, MAIN_BINDINGS), (app, APP_BINDINGS)):
             for binding in bindings:
-                if binding.action in seen or binding.action not in keys or not keys[binding.action]:
+                if binding.action in seen or not binding.description:
                     continue
                 seen.add(binding.action)
-                label = binding_label(keys[binding.action], app.lang)
-                yield f"{label}  [{app.get_key_display(binding)}]", binding.action, node
+                label = binding_label(binding.description, app.lang)
+                # no brackets: the palette reads markup, and "[s]" would vanish as a tag
+                yield f"{label} · {app.get_key_display(binding)}", binding.action, node
 
     def _callback(self, action: str, node: DOMNode):
         return partial(self.app.run_action, action, node)
@@ -75,15 +78,18 @@ class TrainlabApp(App):
     BINDINGS = APP_BINDINGS
     COMMANDS = App.COMMANDS | {TrainlabCommands}
 
+    lang: reactive[str] = reactive("en")
+    """The interface's language, one of `LANGUAGES`; widgets watch it."""
+
     def __init__(self, preset: Preset, lang: str = "en", dataset: Dataset | None = None) -> None:
         """`dataset`: the preset's data if the caller has loaded it already (else the main
         screen loads it in the background)."""
         super().__init__()
         if lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+        self.set_reactive(TrainlabApp.lang, lang)
         self.preset = preset
-        self.lang = lang
-        self.main_screen = MainScreen(preset, lang, dataset)
+        self.main_screen = MainScreen(preset, dataset)
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run with Python's cycle collector held back until the first frame is drawn.
@@ -102,7 +108,6 @@ class TrainlabApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.main_screen)  # pushed, not the default screen: loads its CSS_PATH
-        relabel_bindings(self, self.lang, APP_LABEL_KEYS)
         self._check_size(self.size.width, self.size.height)
         self.call_after_refresh(settle_memory)
 
@@ -113,7 +118,7 @@ class TrainlabApp(App):
         """Cover the app with a notice below 80×24; uncover it when there is room again."""
         showing = isinstance(self.screen, TooSmallScreen)
         if too_small(width, height) and not showing:
-            self.push_screen(TooSmallScreen(self.lang))
+            self.push_screen(TooSmallScreen())
         elif not too_small(width, height) and showing:
             self.pop_screen()
 
@@ -125,15 +130,14 @@ class TrainlabApp(App):
 
     def action_help(self) -> None:
         bindings = [
-            (self.get_key_display(binding), binding_label(keys[binding.action], self.lang))
-            for bindings, keys in ((MAIN_BINDINGS, LABEL_KEYS), (APP_BINDINGS, APP_LABEL_KEYS))
-            for binding in bindings
-            if keys.get(binding.action)
+            (self.get_key_display(binding), binding.description)
+            for binding in (*MAIN_BINDINGS, *APP_BINDINGS)
+            if binding.description
         ]
-        self.push_screen(HelpScreen(lang=self.lang, bindings=bindings))
+        self.push_screen(HelpScreen(bindings=bindings))
 
     def action_pick_preset(self) -> None:
-        self.push_screen(PresetPicker(self.lang, self.preset.name), self._open_preset)
+        self.push_screen(PresetPicker(self.preset.name), self._open_preset)
 
     def _open_preset(self, choice: tuple[Preset, Dataset | None] | None) -> None:
         """The picker's answer, a scenario it has loaded (and the user's own data, if the
@@ -146,13 +150,49 @@ class TrainlabApp(App):
         old = self.main_screen
         old.stop_training()
         self.preset = preset
-        self.main_screen = MainScreen(preset, self.lang, dataset)
+        self.main_screen = MainScreen(preset, dataset)
         while self.screen is not old:  # a notice on top (terminal too small) comes back below
             self.pop_screen()
         self.switch_screen(self.main_screen)
         self._check_size(self.size.width, self.size.height)
 
     def action_toggle_lang(self) -> None:
-        self.lang = LANGUAGES[(LANGUAGES.index(self.lang) + 1) % len(LANGUAGES)]
-        self.main_screen.set_lang(self.lang)
-        relabel_bindings(self, self.lang, APP_LABEL_KEYS)
+        self.lang = next_language(self.lang)
+
+    # -- the command palette, in the app's language ------------------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=tr("palette.search", self.lang))
+            )
+
+    def action_change_theme(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=tr("palette.themes", self.lang))
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        """Textual's own commands, those that make sense here, in the app's language (its
+        "Keys" panel would list the bindings' catalogue keys: the help lists the keys)."""
+        lang = self.lang
+        yield SystemCommand(
+            tr("palette.theme", lang), tr("palette.theme_help", lang), self.action_change_theme
+        )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                tr("palette.minimize", lang),
+                tr("palette.minimize_help", lang),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                tr("palette.maximize", lang),
+                tr("palette.maximize_help", lang),
+                screen.action_maximize,
+            )
+        yield SystemCommand(
+            tr("palette.screenshot", lang),
+            tr("palette.screenshot_help", lang),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )

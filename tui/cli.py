@@ -3,7 +3,10 @@
 trainlab [PRESET_OR_CONFIG] [--lang ko]      open the app (default preset: "default")
 trainlab run PRESET_OR_CONFIG [--steps N | --epochs N] [--json FILE] [--csv FILE]
 trainlab check [PRESET ...] [--json] [--seed S | --seeds N [--jobs J]]
-trainlab presets                              list the shipped presets
+trainlab [--lang ko] presets                  list the shipped presets (in Korean)
+
+`run` and `check` speak English, whatever the language: their output is read by tools
+and compared between machines.
 trainlab history [--preset NAME] [--run NAME] [--since DATE] [--last N] [--status S] [--json]
 trainlab history --show ID                    past runs, from the run history
 """
@@ -37,9 +40,23 @@ def app_parser() -> argparse.ArgumentParser:
         help="a shipped preset's name (see 'trainlab presets'), a preset file, or a run's "
         "config file (.toml); default: %(default)s",
     )
-    parser.add_argument(
-        "--lang", choices=("en", "ko"), default="en", help="interface language (default: en)"
+    _lang_option(parser, "interface language")
+    return parser
+
+
+def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
+    from presets.texts import LANGUAGES
+
+    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=f"{what} (default: en)")
+
+
+def presets_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trainlab presets",
+        description="List the shipped presets: name, the lecture's section, a summary. "
+        "Exit status: 0, or 2 if a shipped preset does not load.",
     )
+    _lang_option(parser, "language of the sections and summaries")
     return parser
 
 
@@ -132,13 +149,21 @@ examples:
     return parser
 
 
-def list_presets() -> int:
-    """The shipped presets, a line each; one that does not load is named on stderr (exit 2)."""
-    from presets import english, load_shipped
+def list_presets(lang: str = "en") -> int:
+    """The shipped presets, a line each, in `lang`; one that does not load is named on
+    stderr (exit 2), in English as every error of the command line."""
+    from rich.cells import cell_len
+
+    from presets import load_shipped
+    from tui.i18n import localized
+
+    def padded(text: str, width: int) -> str:  # in cells: a Korean syllable takes two
+        return text + " " * max(0, width - cell_len(text))
 
     presets, problems = load_shipped()
     for preset in presets:
-        print(f"{preset.name:<20} {english(preset.section):<28} {english(preset.summary)}")
+        section, summary = localized(preset.section, lang), localized(preset.summary, lang)
+        print(f"{preset.name:<20} {padded(section, 28)} {summary}")
     for problem in problems:
         print(f"trainlab presets: {problem}", file=sys.stderr)
     return 2 if problems else 0
@@ -176,7 +201,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    # `trainlab --lang ko presets`: a language given before the command goes with it
+    before: list[str] = []
+    if argv[:1] == ["--lang"]:
+        before = argv[:2]
+    elif argv[:1] and argv[0].startswith("--lang="):
+        before = argv[:1]
+    rest = argv[len(before) :]
+    command = rest[0] if rest and rest[0] in SUBCOMMANDS else None
+    if command is None:
+        args = app_parser().parse_args(argv)
+        return open_app(args.target, args.lang)
+    argv = [command, *rest[1:], *before]
     if command == "run":
         from tui.commands.run import run_command
 
@@ -189,8 +225,6 @@ def _dispatch(argv: list[str]) -> int:
         return check_command(
             args.presets, args.json, seed=args.seed, seeds=args.seeds, jobs=args.jobs
         )
-    if command == "presets":
-        return list_presets()
     if command == "history":
         from tui.commands.history import history_command
 
@@ -205,8 +239,8 @@ def _dispatch(argv: list[str]) -> int:
             show=args.show,
             as_json=args.json,
         )
-    args = app_parser().parse_args(argv)
-    return open_app(args.target, args.lang)
+    args = presets_parser().parse_args(argv[1:])
+    return list_presets(args.lang)
 
 
 if __name__ == "__main__":

@@ -1,174 +1,232 @@
-"""Short UI labels in English and Korean. Long texts (help, captions) live with their owners.
+"""The one way to the app's words: every string the app shows comes from here, in any language.
 
-`tr(key, lang)` falls back to English, then to the key itself, so a missing Korean label
-never breaks the screen.
+Why one place: the words of a screen used to live in four mechanisms (label tuples, help
+dicts, a Python module of help topics, texts on core objects), and they drifted apart, in
+what they said and in which words they used. Now the words are data, per language, beside
+this module (tui/locale/):
+
+    en.toml, ko.toml             the interface: labels, notices, chart texts, error messages
+    help.en.toml, help.ko.toml   the help topics
+    glossary.toml                one Korean term per concept of the lecture (a test holds it)
+
+and the presets' own texts (title, caption, claim…) come in through `localized`. The
+languages are `presets.texts.LANGUAGES`; tests/test_i18n.py checks that every language has
+every key, with the same `{fields}`.
+
+Widgets ask `tr(key, self.app.lang, **fields)` and follow `TrainlabApp.lang` (a reactive)
+with `self.watch(self.app, "lang", ...)`. The core says nothing in any language but
+English: its errors carry a code and parameters (nn/errors.py), which `explain` says in
+the user's language. Files are read on first use, one language at a time, so that the
+first frame does not wait for words it does not show. This module imports no UI library:
+the command line uses it too.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-LANGUAGES = ("en", "ko")
+from presets.texts import LANGUAGES, Texts
 
-LABELS: dict[str, tuple[str, str]] = {
-    # panels
-    "setup": ("Setup", "설정"),
-    "runs": ("Runs", "실행"),
-    "apply_all": ("apply to all", "모두에 적용"),
-    "apply_selected": ("apply to selected", "선택에만 적용"),
-    # runs table columns
-    "col_run": ("run", "실행"),
-    "col_differs": ("differs", "차이"),
-    "col_step": ("step", "스텝"),
-    "col_epoch": ("epoch", "에폭"),
-    "col_train_loss": ("train", "학습 손실"),
-    "col_test_loss": ("test", "시험 손실"),
-    "col_test_acc": ("acc", "정확도"),
-    "col_speed": ("steps/s", "스텝/초"),
-    "col_status": ("status", "상태"),
-    # statuses
-    "ready": ("ready", "준비"),
-    "training": ("training", "학습 중"),
-    "paused": ("paused", "일시 정지"),
-    "done": ("done", "완료"),
-    "diverged": ("diverged at step {step}", "{step} 스텝에서 발산"),
-    "base": ("base", "기준"),
-    "all_runs_done": ("all runs done — r resets", "모든 실행 완료 — r로 초기화"),
-    # form fields
-    "activation": ("activation", "활성화 함수"),
-    "init": ("init", "초기값"),
-    "optimizer": ("optimizer", "옵티마이저"),
-    "lr": ("learning rate", "학습률"),
-    "momentum": ("momentum", "모멘텀"),
-    "batch_size": ("batch size", "배치 크기"),
-    "layers": ("hidden layers", "은닉층"),
-    "l1": ("L1", "L1"),
-    "l2": ("L2", "L2"),
-    "dropout": ("dropout", "드롭아웃"),
-    "batch_norm": ("batch norm", "배치 정규화"),
-    "budget": ("budget", "학습 길이"),
-    "unit_steps": ("steps", "스텝"),
-    "unit_epochs": ("epochs", "에폭"),
-    "seed": ("seed", "시드"),
-    "live": ("live", "즉시"),
-    "on_reset": ("on reset", "초기화 시"),
-    # notices
-    "applies_on_reset": ("{field} applies on reset (r)", "{field}: 초기화(r) 후 적용"),
-    "all_done": (
-        "All runs are done. Press r to reset.",
-        "모든 실행이 끝났습니다. r로 초기화하세요.",
-    ),
-    "reset_failed": ("Reset failed: ", "초기화 실패: "),
-    "add_failed": ("Cannot add a run: ", "실행을 추가할 수 없음: "),
-    "remove_failed": ("Cannot remove the run: ", "실행을 제거할 수 없음: "),
-    "change_failed": ("Not applied: ", "적용 안 됨: "),
-    "start_failed": ("Training cannot start: ", "학습을 시작할 수 없음: "),
-    "caption_config": (
-        "One run from {path}: press space to train it.",
-        "{path}의 실행 하나: 스페이스 키로 학습을 시작합니다.",
-    ),
-    "claims_failed": ("A claim could not be checked: ", "주장을 확인할 수 없음: "),
-    "trainer_ended": (
-        "The training process ended unexpectedly; restart trainlab.",
-        "학습 프로세스가 예기치 않게 끝났습니다. trainlab을 다시 시작하세요.",
-    ),
-    "too_small": (
-        "Enlarge the terminal to at least 80×24 (now {width}×{height}).",
-        "터미널을 80×24 이상으로 키워 주세요 (현재 {width}×{height}).",
-    ),
-    # bindings (footer, help, command palette)
-    "b_play": ("start/pause", "시작/정지"),
-    "b_step": ("step", "한 스텝"),
-    "b_reset": ("reset", "초기화"),
-    "b_add": ("add run", "실행 추가"),
-    "b_remove": ("remove run", "실행 제거"),
-    "b_lr_up": ("lr ×2", "학습률 ×2"),
-    "b_lr_down": ("lr ÷2", "학습률 ÷2"),
-    "b_optimizer": ("optimizer", "옵티마이저"),
-    "b_surface": ("next surface (paths)", "다음 곡면 (경로)"),
-    "b_dropout": ("dropout", "드롭아웃"),
-    "b_l1": ("L1", "L1"),
-    "b_l2": ("L2", "L2"),
-    "b_batch_norm": ("batch norm", "배치 정규화"),
-    "b_apply_all": ("apply to all", "모두 적용"),
-    "b_log": ("log scale", "로그 축"),
-    "b_setup": ("setup form", "설정 창"),
-    "b_chart": ("chart: {name}", "차트: {name}"),
-    "b_help": ("help", "도움말"),
-    "b_lang": ("한국어", "English"),
-    "b_quit": ("quit", "종료"),
-    "b_presets": ("presets", "프리셋"),
-    "b_claims": ("claims", "주장 확인"),
-    # presets and claims
-    "picker_title": (
-        "Open a preset: the lecture, scenario by scenario",
-        "프리셋 열기: 강의를 시나리오별로",
-    ),
-    "picker_hint": (
-        "↑↓ choose · Enter open (the current runs stop) · Tab a file of your own · Esc cancel",
-        "↑↓ 선택 · Enter 열기 (지금 실행은 멈춤) · Tab 내 파일 · Esc 취소",
-    ),
-    "picker_file": (
-        "or a preset or config file of your own: its path, then Enter",
-        "또는 내 프리셋·설정 파일: 경로를 쓰고 Enter",
-    ),
-    "current": ("current", "현재"),
-    "claims": ("Claims", "주장 확인"),
-    "claims_summary": ("{passed} of {total} pass", "{total}개 중 {passed}개 통과"),
-    "claims_modified": (
-        "modified — the lecture's setup was changed: these verdicts are about your setup",
-        "수정됨 — 강의의 설정이 바뀌었습니다: 이 결과는 바뀐 설정에 대한 것입니다",
-    ),
-    "claims_hint": ("c closes · r runs again", "c 닫기 · r 다시 실행"),
-    "no_claims": (
-        "The claims are checked when every run is done (this scenario has {count}).",
-        "주장은 모든 실행이 끝나면 확인합니다 (이 시나리오에는 {count}개).",
-    ),
-    # chart names
-    "loss": ("loss", "손실"),
-    "accuracy": ("accuracy", "정확도"),
-    "activations": ("activations", "활성화"),
-    "gradients": ("gradients", "기울기"),
-    "weights": ("weights", "가중치"),
-    "paths": ("paths", "경로"),
-    "boundary": ("boundary", "결정 경계"),
-}
+LOCALE = Path(__file__).with_name("locale")
+
+__all__ = [
+    "LANGUAGES",
+    "binding_label",
+    "catalogue",
+    "choice",
+    "explain",
+    "help_topics",
+    "localized",
+    "located",
+    "measure_label",
+    "next_language",
+    "reason",
+    "refusal",
+    "tr",
+]
 
 
-def tr(key: str, lang: str = "en", **values: object) -> str:
-    """The label for `key` in `lang`, with `{name}` fields filled from `values`."""
-    pair = LABELS.get(key)
-    text = key if pair is None else (pair[1] if lang == "ko" and pair[1] else pair[0])
-    return text.format(**values) if values else text
+def _flat(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
-def localized(texts: dict[str, str], lang: str) -> str:
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every interface string of `lang`, by dotted key ("status.paused")."""
+    with (LOCALE / f"{lang}.toml").open("rb") as file:
+        return _flat(tomllib.load(file))
+
+
+def tr(key: str, lang: str, /, **fields: Any) -> str:
+    """The string `key` in `lang`, its `{fields}` filled in. A key a language lacks falls
+    back to English, then to the key itself: a missing word never breaks a screen (and a
+    test makes sure none is missing)."""
+    text = catalogue(lang).get(key) if lang in LANGUAGES else None
+    if text is None:
+        text = catalogue("en").get(key, key)
+    return text.format(**fields)
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue knows `key` (every language has the keys English has)."""
+    return key in catalogue("en")
+
+
+def next_language(lang: str) -> str:
+    """The language the language key switches to."""
+    return LANGUAGES[(LANGUAGES.index(lang) + 1) % len(LANGUAGES)] if lang in LANGUAGES else "en"
+
+
+def localized(texts: Texts, lang: str) -> str:
     """A scenario's text (presets' `Texts`) in `lang`, else in English."""
     return texts.get(lang) or texts.get("en", "")
 
 
-def binding_label(key: str, lang: str) -> str:
-    """A key binding's description; "chart:NAME" names a chart tab."""
-    if key.startswith("chart:"):
-        name = key.removeprefix("chart:")
-        return tr("b_chart", lang, name=tr(name, lang))
-    return tr(key, lang)
+def choice(value: Any, lang: str) -> str:
+    """A setting's value as the form shows it: words translated ("linear", "full"), names
+    and numbers as they are."""
+    text = format(value, "g") if isinstance(value, float) else str(value)
+    return tr(f"choice.{text}", lang) if has(f"choice.{text}") else text
 
 
-def relabel_bindings(node: Any, lang: str, label_keys: dict[str, str]) -> None:
-    """Put a node's key-binding descriptions in `lang`, for the footer.
+def words(key: str) -> set[str]:
+    """The words `key` lists (space-separated), in every language: what an input accepts."""
+    return {word.lower() for lang in LANGUAGES for word in tr(key, lang).split()}
 
-    Textual keeps descriptions on the (frozen) bindings of each node's map and has no
-    public way to change them, so the bindings are swapped for relabelled copies.
-    `label_keys` maps each action to its i18n key.
-    """
-    bindings_map = node._bindings
-    for key, bindings in bindings_map.key_to_bindings.items():
-        bindings_map.key_to_bindings[key] = [
-            replace(binding, description=binding_label(label_keys[binding.action], lang))
-            if binding.action in label_keys
-            else binding
-            for binding in bindings
-        ]
-    node.refresh_bindings()
+
+# -- key bindings ------------------------------------------------------------------------
+
+
+def binding_label(description: str, lang: str) -> str:
+    """A key binding's label. Bindings are described by catalogue keys (tui/keys.py);
+    "keys.chart.NAME" names a chart tab, "keys.lang" the language the key switches to, in
+    that language's own words (so that a reader of either can find it)."""
+    if description == "keys.lang":
+        target = next_language(lang)
+        return tr(f"lang.{target}", target)
+    if description.startswith("keys.chart."):
+        return tr(
+            "keys.chart", lang, name=tr(f"chart.{description.removeprefix('keys.chart.')}", lang)
+        )
+    return tr(description, lang)
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+def _fields(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {k: explain(v, lang) if isinstance(v, BaseException) else v for k, v in params.items()}
+
+
+def explain(error: BaseException | str, lang: str) -> str:
+    """An error in `lang`: from its code and parameters (nn/errors.py) when the catalogue
+    knows the code, else in the words it was raised with (an internal error, say)."""
+    if isinstance(error, str):
+        return error
+    code = getattr(error, "code", "")
+    if not code or not has(f"error.{code}"):
+        return str(error)
+    text = tr(f"error.{code}", lang, **_fields(error.params, lang))
+    prefix = getattr(error, "prefix", "")
+    return f"{prefix}: {text}" if prefix else text
+
+
+def reason(error: BaseException, lang: str) -> str:
+    """Why a setting was refused, without the setting's name (the form shows it under the
+    field it names)."""
+    code = getattr(error, "code", "")
+    if code and has(f"error.{code}"):
+        return tr(f"error.{code}", lang, **_fields(error.params, lang))
+    return getattr(error, "reason", str(error))
+
+
+def refusal(error: BaseException | str, lang: str) -> str:
+    """An error of something done in the app (a key, the form, a reset), which names the
+    setting it concerns by its label ("학습률: …") rather than by its place in a config file,
+    and no place when it concerns no setting (the runs, say): the user did not write a file."""
+    field = getattr(error, "field", "")
+    if not field or isinstance(error, str):
+        return explain(error, lang)
+    setting = field.rsplit(".", 1)[-1]
+    why = reason(error, lang)
+    return f"{tr(f'setting.{setting}', lang)}: {why}" if has(f"setting.{setting}") else why
+
+
+def located(error: BaseException, where: str, lang: str) -> str:
+    """The error in `lang`, led by the file it concerns unless it already names it."""
+    message, text = str(error), explain(error, lang)
+    return text if not where or message.startswith(where) else f"{where}: {text}"
+
+
+# -- claims --------------------------------------------------------------------------------
+
+
+def measure_label(measure: Any, lang: str) -> str:
+    """A claim's measure (presets.claims.Measure) labelled in `lang`; in English exactly as
+    `Measure.label()` and `trainlab check` put it."""
+    metric = tr(f"metric.{measure.metric}", lang)
+    path = measure.path
+    if path is not None:
+        surface = tr(f"surface_name.{path.surface}", lang)
+        return tr(
+            "measure.path",
+            lang,
+            metric=metric,
+            optimizer=path.optimizer,
+            lr=path.lr,
+            surface=surface,
+        )
+    parts = [tr("measure.run", lang, run=measure.run, metric=metric)]
+    if measure.batch_size is not None:
+        parts.append(tr("measure.batch", lang, size=measure.batch_size))
+    if isinstance(measure.layer, str):
+        parts.append(tr(f"measure.{measure.layer}", lang))
+    elif measure.layer is not None:
+        parts.append(tr("measure.layer", lang, layer=measure.layer))
+    if measure.at_step is not None:
+        parts.append(tr("measure.at_step", lang, step=measure.at_step))
+    elif measure.at_epoch is not None:
+        parts.append(tr("measure.at_epoch", lang, epoch=measure.at_epoch))
+    return tr("measure.join", lang).join(parts)
+
+
+# -- help ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One help topic: a technique, explained in a few sentences, and where to look."""
+
+    key: str
+    group: str  # a key of the help file's [groups]: one of the lecture's four problems
+    title: str
+    body: str
+    look: str
+
+
+@dataclass(frozen=True)
+class Help:
+    groups: dict[str, str]  # key → heading, in the lecture's order
+    topics: tuple[Topic, ...]
+
+    def topic(self, key: str) -> Topic:
+        return next(topic for topic in self.topics if topic.key == key)
+
+
+@cache
+def help_topics(lang: str) -> Help:
+    """The help topics in `lang` (English for a language without them)."""
+    lang = lang if lang in LANGUAGES else "en"
+    with (LOCALE / f"help.{lang}.toml").open("rb") as file:
+        data = tomllib.load(file)
+    return Help(data["groups"], tuple(Topic(**topic) for topic in data["topic"]))

@@ -2,7 +2,9 @@
 command palette list these, and a chart that names a key asks `key_for` which it is, so a
 hint can never name a key the app does not have.
 
-Each binding's description is the catalogue key of its label (tui/i18n.py).
+Each binding's description is the catalogue key of its label (tui/i18n.py `binding_label`),
+never words: the app's own footer (tui/widgets/footer.py), the help and the command palette
+show it in the current language.
 """
 
 from __future__ import annotations
@@ -11,45 +13,45 @@ from textual.binding import Binding
 
 from tui.widgets.charts_panel import CHART_NAMES
 
-# The main screen: (key, action, label key, shown in the footer).
+# The main screen: (key, action, catalogue key of its label, shown in the footer).
 MAIN_BINDINGS: list[Binding] = [
-    Binding("space", "toggle_play", "b_play"),
-    Binding("s", "single_step", "b_step"),
-    Binding("r", "reset", "b_reset"),
-    Binding("a", "add_run", "b_add"),
-    Binding("x", "remove_run", "b_remove"),
-    Binding("right_square_bracket,plus", "lr_up", "b_lr_up", key_display="]"),
-    Binding("left_square_bracket,minus", "lr_down", "b_lr_down", key_display="["),
-    Binding("o", "cycle_optimizer", "b_optimizer"),
-    Binding("d", "cycle_dropout", "b_dropout"),
-    Binding("p", "cycle_l1", "b_l1", show=False),
-    Binding("w", "cycle_l2", "b_l2", show=False),
-    Binding("b", "toggle_batch_norm", "b_batch_norm", show=False),
-    Binding("g", "toggle_apply_all", "b_apply_all", show=False),
-    Binding("l", "toggle_log", "b_log", show=False),
-    Binding("f", "toggle_setup", "b_setup", show=False),
-    Binding("v", "next_surface", "b_surface", show=False),
-    Binding("c", "toggle_claims", "b_claims", show=False),
+    Binding("space", "toggle_play", "keys.play"),
+    Binding("s", "single_step", "keys.step"),
+    Binding("r", "reset", "keys.reset"),
+    Binding("a", "add_run", "keys.add"),
+    Binding("x", "remove_run", "keys.remove"),
+    Binding("right_square_bracket,plus", "lr_up", "keys.lr_up", key_display="]"),
+    Binding("left_square_bracket,minus", "lr_down", "keys.lr_down", key_display="["),
+    Binding("o", "cycle_optimizer", "keys.optimizer"),
+    Binding("d", "cycle_dropout", "keys.dropout"),
+    Binding("p", "cycle_l1", "keys.l1", show=False),
+    Binding("w", "cycle_l2", "keys.l2", show=False),
+    Binding("b", "toggle_batch_norm", "keys.batch_norm", show=False),
+    Binding("g", "toggle_apply_all", "keys.apply_all", show=False),
+    Binding("l", "toggle_log", "keys.log", show=False),
+    Binding("f", "toggle_setup", "keys.setup", show=False),
+    Binding("v", "next_surface", "keys.surface", show=False),
+    Binding("c", "toggle_claims", "keys.claims", show=False),
     *[
-        Binding(str(number), f"show_chart('{name}')", f"chart:{name}", show=False)
+        Binding(str(number), f"show_chart('{name}')", f"keys.chart.{name}", show=False)
         for number, name in enumerate(CHART_NAMES, start=1)
     ],
     Binding("escape", "focus_runs", "", show=False),
 ]
 
 
-LABEL_KEYS = {binding.action: binding.description for binding in MAIN_BINDINGS}
-
-
 # Keys of the whole app, on every screen.
 APP_BINDINGS: list[Binding] = [
-    Binding("question_mark,f1", "help", "b_help", key_display="?"),
-    Binding("P,ctrl+o", "pick_preset", "b_presets", key_display="P"),
-    Binding("t", "toggle_lang", "b_lang"),
-    Binding("q", "quit", "b_quit"),
-    Binding("ctrl+c", "quit", "b_quit", show=False, priority=True),
+    Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+    Binding("P,ctrl+o", "pick_preset", "keys.presets", key_display="P"),
+    Binding("t", "toggle_lang", "keys.lang"),
+    Binding("q", "quit", "keys.quit"),
+    Binding("ctrl+c", "quit", "keys.quit", show=False, priority=True),
 ]
-APP_LABEL_KEYS = {binding.action: binding.description for binding in APP_BINDINGS}
+
+# Dialogs (the help, the preset picker) hold the app's keys back: the language key is theirs
+# too, so that `t` switches the language on every screen.
+DIALOG_BINDINGS: list[Binding] = [Binding("t", "app.toggle_lang", "keys.lang", show=False)]
 
 
 def key_for(action: str) -> str:

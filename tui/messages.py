@@ -52,10 +52,13 @@ class TrainingProgress(Message):
 
 
 class TrainerNotice(Message):
-    """Something the user should read: a refused command, a failed reset. `key` is an
-    i18n label (tui/i18n.py), `detail` the core's own words, appended untranslated."""
+    """Something the user should read: a refused command, a failed reset. `key` names the
+    notice in the catalogue (`notice.KEY`, tui/i18n.py); `detail` is the core's error (said
+    in the user's language from its code) or, for an unexpected one, its text."""
 
-    def __init__(self, key: str, detail: str = "", severity: str = "information") -> None:
+    def __init__(
+        self, key: str, detail: str | Exception = "", severity: str = "information"
+    ) -> None:
         super().__init__()
         self.key = key
         self.detail = detail

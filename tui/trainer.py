@@ -39,6 +39,7 @@ from typing import Any
 
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig, check_live_change
+from nn.errors import Explained, UnknownRun
 from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
 from presets.claims import ClaimResult
 from presets.player import PresetRecorder
@@ -142,7 +143,10 @@ class TrainingLoop:
         if handled and not self._fresh:  # a step already sent its own
             self._publish(detail=detail or not self.playing)
 
-    def _notice(self, key: str, detail: str = "", severity: str = "information") -> None:
+    def _notice(
+        self, key: str, detail: str | Exception = "", severity: str = "information"
+    ) -> None:
+        """`detail`: the core's error itself (it carries its code, for the user's language)."""
         self.send(("notice", key, detail, severity))
 
     def _do(self, command: str, argument: Any) -> bool:
@@ -174,7 +178,7 @@ class TrainingLoop:
             try:
                 comparison.change(run, **changes)
             except (ConfigError, KeyError) as error:
-                self._notice("change_failed", str(error), "error")
+                self._notice("change_failed", error, "error")
             else:
                 self.user_changes.append((run, dict(changes)))
                 self.modified = True
@@ -186,13 +190,13 @@ class TrainingLoop:
             try:
                 self._reset(argument)
             except ConfigError as error:
-                self._notice("reset_failed", str(error), "error")
+                self._notice("reset_failed", error, "error")
             return True
         elif command == "add":
             try:
                 comparison.add_run(argument)
             except ConfigError as error:
-                self._notice("add_failed", str(error), "error")
+                self._notice("add_failed", error, "error")
             else:
                 self.start_configs[argument.name] = argument
                 self.modified = True
@@ -201,7 +205,7 @@ class TrainingLoop:
             try:
                 comparison.remove_run(argument)
             except (ConfigError, KeyError) as error:
-                self._notice("remove_failed", str(error), "error")
+                self._notice("remove_failed", error, "error")
             else:
                 self.start_configs.pop(argument, None)
                 self.modified = True
@@ -317,7 +321,8 @@ def train_in_child(preset: Preset, commands: Connection, results: Connection) ->
     try:
         comparison = preset.comparison()
     except Exception as error:  # bad data, say: tell the user, then wait to be stopped
-        results.send(("notice", "start_failed", str(error), "error"))
+        detail = error if isinstance(error, Explained) else str(error)  # it must pickle
+        results.send(("notice", "start_failed", detail, "error"))
         results.close()
         return
     # BrokenPipe, EOF: the interface has gone, and there is nothing left to report to.
@@ -390,7 +395,10 @@ class Trainer:
         """A live change; raises ConfigError (or KeyError) here, in the caller's thread,
         checked against the configs the trainer last reported."""
         if run is not None and run not in self.configs:
-            raise KeyError(f"no run named {run!r}")
+            known = ", ".join(self.configs)
+            raise UnknownRun(
+                f"no run named {run!r}; runs are {known}", "no_run", name=run, known=known
+            )
         for name in [run] if run else list(self.configs):
             check_live_change(self.configs[name], changes)
         self._send("change", (run, changes))

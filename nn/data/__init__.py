@@ -50,17 +50,31 @@ def load_dataset(
     Raises DataError with a message that says what is wrong and where.
     """
     if name not in DATASET_NAMES:
-        raise DataError(f"unknown data set {name!r}; known: {', '.join(DATASET_NAMES)}")
+        raise DataError(
+            f"unknown data set {name!r}; known: {', '.join(DATASET_NAMES)}",
+            "unknown_dataset",
+            name=name,
+            known=", ".join(DATASET_NAMES),
+        )
     if not 0 < train_ratio < 1:
         raise DataError(
             f"train_ratio={train_ratio} must lie strictly between 0 and 1 "
-            "(the share of samples used for training; the rest is the test set)"
+            "(the share of samples used for training; the rest is the test set)",
+            "train_ratio",
+            value=train_ratio,
         )
     for label, limit in (("train_limit", train_limit), ("test_limit", test_limit)):
         if limit is not None and limit < 1:
-            raise DataError(f"{label}={limit}: keep at least 1 sample (or None for all)")
+            raise DataError(
+                f"{label}={limit}: keep at least 1 sample (or None for all)",
+                "keep_one",
+                name=label,
+                value=limit,
+            )
     if name in ("csv", "npz") and path is None:
-        raise DataError(f"the {name} data set reads your own file: give its path")
+        raise DataError(
+            f"the {name} data set reads your own file: give its path", "needs_file", name=name
+        )
 
     if name in ("fashion-mnist", "mnist"):
         return load_images(

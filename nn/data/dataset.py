@@ -17,9 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nn.errors import Explained
 
-class DataError(ValueError):
-    """Data that cannot be used, with a message naming the place (file, line, column)."""
+
+class DataError(Explained, ValueError):
+    """Data that cannot be used, with a message naming the place (file, line, column); its
+    code and params (nn/errors.py) name the same place, for the app's catalogue."""
 
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
@@ -49,14 +52,23 @@ class Dataset:
             if x.ndim != 2 or y.ndim != 1 or len(x) != len(y):
                 raise DataError(
                     f"{self.name}: x_{part} must be (n, features) and y_{part} (n,); "
-                    f"got {x.shape} and {y.shape}"
+                    f"got {x.shape} and {y.shape}",
+                    "part_shapes",
+                    where=self.name,
+                    part=part,
+                    x_shape=x.shape,
+                    y_shape=y.shape,
                 )
             if self.task == REGRESSION:
                 if not np.all(np.isfinite(y)):
                     raise DataError(f"{self.name}: targets in y_{part} must be finite numbers")
             elif y.size and (y.min() < 0 or y.max() >= self.n_classes):
                 raise DataError(
-                    f"{self.name}: labels in y_{part} must lie in 0..{self.n_classes - 1}"
+                    f"{self.name}: labels in y_{part} must lie in 0..{self.n_classes - 1}",
+                    "label_range",
+                    where=self.name,
+                    part=part,
+                    last=self.n_classes - 1,
                 )
             for key, values in ((f"x_{part}", x), (f"y_{part}", y)):
                 view = values.view()
@@ -65,11 +77,19 @@ class Dataset:
         if self.x_train.shape[1] != self.x_test.shape[1]:
             raise DataError(
                 f"{self.name}: train has {self.x_train.shape[1]} features "
-                f"but test has {self.x_test.shape[1]}"
+                f"but test has {self.x_test.shape[1]}",
+                "feature_counts",
+                where=self.name,
+                train=self.x_train.shape[1],
+                test=self.x_test.shape[1],
             )
         if len(self.class_names) != self.n_classes:
             raise DataError(
-                f"{self.name}: {self.n_classes} classes but {len(self.class_names)} class names"
+                f"{self.name}: {self.n_classes} classes but {len(self.class_names)} class names",
+                "class_names",
+                where=self.name,
+                classes=self.n_classes,
+                names=len(self.class_names),
             )
 
     @property
@@ -135,19 +155,29 @@ def labels_to_indices(labels: np.ndarray, where: str) -> tuple[np.ndarray, tuple
     labels = np.asarray(labels)
     if labels.dtype.kind == "f":
         if not np.all(np.isfinite(labels)) or not np.all(labels == np.round(labels)):
-            raise DataError(f"{where}: labels must be whole numbers or names")
+            raise DataError(
+                f"{where}: labels must be whole numbers or names", "labels_whole", where=where
+            )
         labels = labels.astype(np.int64)
     if labels.dtype.kind == "S":
         labels = labels.astype(str)
     if labels.dtype.kind not in "iubU":
-        raise DataError(f"{where}: labels must be integers or text, not {labels.dtype}")
+        raise DataError(
+            f"{where}: labels must be integers or text, not {labels.dtype}",
+            "labels_kind",
+            where=where,
+            dtype=str(labels.dtype),
+        )
     if labels.dtype.kind == "U" and _all_integers(labels):
         labels = labels.astype(np.int64)
     values, indices = np.unique(labels, return_inverse=True)
     if len(values) < 2:
         only = values[0] if len(values) else None
         raise DataError(
-            f"{where}: every row has label {str(only)!r}; a classifier needs at least two classes"
+            f"{where}: every row has label {str(only)!r}; a classifier needs at least two classes",
+            "one_class",
+            where=where,
+            label=str(only),
         )
     return indices.astype(np.int64).reshape(-1), tuple(str(v) for v in values)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from nn.data.dataset import DataError, Dataset
+from nn.errors import read_failure
 
 FASHION_CLASSES = (
     "T-shirt/top",
@@ -74,28 +75,50 @@ def read_idx(path: str | Path) -> np.ndarray:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(f"{path}: cannot read the file ({error.strerror})") from None
+        raise DataError(
+            f"{path}: cannot read the file ({error.strerror})",
+            "file_" + read_failure(error),
+            where=str(path),
+            strerror=error.strerror,
+        ) from None
     if raw.startswith(_GZIP_START):
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as error:
-            raise DataError(f"{path}: a broken gzip file ({error})") from None
+            raise DataError(
+                f"{path}: a broken gzip file ({error})",
+                "broken_gzip",
+                where=str(path),
+                problem=str(error),
+            ) from None
     if len(raw) < 4 or raw[0:2] != b"\x00\x00" or raw[2] not in _IDX_TYPES:
         magic = raw[:4].hex() or "nothing"
         raise DataError(
             f"{path}: not an idx file: the magic number is 0x{magic}, expected "
-            "0x00000801 (labels) or 0x00000803 (images)"
+            "0x00000801 (labels) or 0x00000803 (images)",
+            "not_idx",
+            where=str(path),
+            magic=magic,
         )
     dtype, n_dims = _IDX_TYPES[raw[2]], raw[3]
     header_size = 4 + 4 * n_dims
     if len(raw) < header_size:
-        raise DataError(f"{path}: the file ends inside its header; is it truncated?")
+        raise DataError(
+            f"{path}: the file ends inside its header; is it truncated?",
+            "idx_header",
+            where=str(path),
+        )
     shape = tuple(int(size) for size in np.frombuffer(raw, ">u4", count=n_dims, offset=4))
     expected = header_size + int(np.prod(shape)) * dtype.itemsize
     if len(raw) != expected:
         raise DataError(
             f"{path}: the header announces shape {shape} ({expected} bytes), "
-            f"but the file has {len(raw)} bytes; is it truncated?"
+            f"but the file has {len(raw)} bytes; is it truncated?",
+            "idx_size",
+            where=str(path),
+            shape=shape,
+            expected=expected,
+            size=len(raw),
         )
     values = np.frombuffer(raw, dtype, offset=header_size).reshape(shape)
     return values.astype(dtype.newbyteorder("="))  # a writable copy in the machine's byte order
@@ -121,13 +144,22 @@ def read_idx_folder(folder: str) -> dict[str, np.ndarray]:
     """Read the four idx files of a set from a folder (cached: the full set takes ~1 s)."""
     where = Path(folder)
     if not where.is_dir():
-        raise DataError(f"{where}: no such folder; expected a folder with the four idx files")
+        raise DataError(
+            f"{where}: no such folder; expected a folder with the four idx files",
+            "no_folder",
+            where=str(where),
+        )
     arrays = {}
     for key, name in IDX_FILES.items():
         candidates = [where / name, where / f"{name}.gz"]
         found = next((file for file in candidates if file.is_file()), None)
         if found is None:
-            raise DataError(f"{where}: no file {name} (or {name}.gz)")
+            raise DataError(
+                f"{where}: no file {name} (or {name}.gz)",
+                "no_idx_file",
+                where=str(where),
+                name=name,
+            )
         arrays[key] = _read_only(read_idx(found))
     return arrays
 
@@ -170,13 +202,17 @@ def load_images(
     elif name == "mnist":
         raise DataError(
             "mnist does not ship with trainlab: give path= a folder with its four idx "
-            f"files ({', '.join(IDX_FILES.values())}, each may end in .gz)"
+            f"files ({', '.join(IDX_FILES.values())}, each may end in .gz)",
+            "mnist_not_shipped",
+            files=", ".join(IDX_FILES.values()),
         )
     elif full:
         raise DataError(
             f"the full fashion-mnist set is not installed in {system_folder}; install it "
             "(Debian: apt-get install dataset-fashion-mnist), give path= a folder with "
-            "its idx files, or use the shipped subset (full=False)"
+            "its idx files, or use the shipped subset (full=False)",
+            "full_not_installed",
+            folder=str(system_folder),
         )
     else:
         arrays = read_shipped_subset()
@@ -195,19 +231,39 @@ def images_to_dataset(
         if images.ndim != 3 or labels.ndim != 1:
             raise DataError(
                 f"{where}: {part} images must be (n, height, width) and labels (n,); "
-                f"got {images.shape} and {labels.shape}"
+                f"got {images.shape} and {labels.shape}",
+                "image_shapes",
+                where=where,
+                part=part,
+                images=images.shape,
+                labels=labels.shape,
             )
         if len(images) != len(labels):
-            raise DataError(f"{where}: {len(images)} {part} images but {len(labels)} {part} labels")
+            raise DataError(
+                f"{where}: {len(images)} {part} images but {len(labels)} {part} labels",
+                "image_counts",
+                where=where,
+                part=part,
+                images=len(images),
+                labels=len(labels),
+            )
         if labels.size and (labels.min() < 0 or labels.max() >= len(class_names)):
-            raise DataError(f"{where}: {part} labels must be 0..{len(class_names) - 1}")
+            raise DataError(
+                f"{where}: {part} labels must be 0..{len(class_names) - 1}",
+                "image_labels",
+                where=where,
+                part=part,
+                last=len(class_names) - 1,
+            )
         flat = images.reshape(len(images), -1).astype(np.float64)
         if images.dtype == np.uint8:
             flat *= 1 / 255  # pixels 0..255 -> [0, 1]
         parts[f"x_{part}"] = flat
         parts[f"y_{part}"] = labels.astype(np.int64)
     if arrays["x_train"].shape[1:] != arrays["x_test"].shape[1:]:
-        raise DataError(f"{where}: train and test images differ in size")
+        raise DataError(
+            f"{where}: train and test images differ in size", "image_sizes", where=where
+        )
     height, width = arrays["x_train"].shape[1:]
     return Dataset(
         name=name,

@@ -101,14 +101,29 @@ def make_2d(
     draw, fixed_classes, names = _SHAPES[name]
     n_classes = fixed_classes or classes
     if n_classes < 2:
-        raise DataError(f"{name}: classes={classes}, but a classifier needs at least 2")
+        raise DataError(
+            f"{name}: classes={classes}, but a classifier needs at least 2",
+            "few_classes",
+            where=name,
+            classes=classes,
+        )
     if samples < 2 * n_classes:
         raise DataError(
             f"{name}: samples={samples} is too few for {n_classes} classes; "
-            f"need at least {2 * n_classes} (two per class, one to train and one to test)"
+            f"need at least {2 * n_classes} (two per class, one to train and one to test)",
+            "few_samples",
+            where=name,
+            samples=samples,
+            classes=n_classes,
+            needed=2 * n_classes,
         )
     if noise < 0:
-        raise DataError(f"{name}: noise={noise} must be 0 or more (it is a standard deviation)")
+        raise DataError(
+            f"{name}: noise={noise} must be 0 or more (it is a standard deviation)",
+            "negative_noise",
+            where=name,
+            noise=noise,
+        )
     rng = np.random.default_rng(seed)
     per_class = samples // n_classes
     if fixed_classes is None:

@@ -32,6 +32,7 @@ from nn.data.dataset import (
     regression_targets,
     shuffle_and_split,
 )
+from nn.errors import read_failure
 
 NPZ_SPLIT_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -60,18 +61,36 @@ def load_npz(
         _check_same_length(path, x_train, arrays["y_train"], "x_train", "y_train")
         _check_same_length(path, x_test, arrays["y_test"], "x_test", "y_test")
         if x_train.shape[1:] != x_test.shape[1:] or train_shape != test_shape:
-            raise DataError(f"{path}: x_train and x_test describe samples of different sizes")
+            raise DataError(
+                f"{path}: x_train and x_test describe samples of different sizes",
+                "split_sizes",
+                where=str(path),
+            )
         for key, part in (("x_train", x_train), ("x_test", x_test)):
             if len(part) == 0:
-                raise DataError(f"{path}: '{key}' has no rows")
+                raise DataError(f"{path}: '{key}' has no rows", "no_rows", where=str(path), key=key)
         x = np.concatenate([x_train, x_test])
         labels = np.concatenate([arrays["y_train"], arrays["y_test"]])
         return _finish(path, x, labels, image_shape=train_shape, n_train=len(x_train), task=task)
     for key in ("x", "y"):
         if key not in arrays:
+            if arrays:
+                raise DataError(
+                    f"{path}: no array '{key}'; arrays are: {', '.join(arrays)} "
+                    f"(expected x and y, or {', '.join(NPZ_SPLIT_KEYS)})",
+                    "no_array",
+                    where=str(path),
+                    key=key,
+                    arrays=", ".join(arrays),
+                    split=", ".join(NPZ_SPLIT_KEYS),
+                )
             raise DataError(
-                f"{path}: no array '{key}'; arrays are: {', '.join(arrays) or 'none'} "
-                f"(expected x and y, or {', '.join(NPZ_SPLIT_KEYS)})"
+                f"{path}: no array '{key}'; arrays are: none "
+                f"(expected x and y, or {', '.join(NPZ_SPLIT_KEYS)})",
+                "no_arrays",
+                where=str(path),
+                key=key,
+                split=", ".join(NPZ_SPLIT_KEYS),
             )
     x, image_shape = _features(arrays["x"], path, "x")
     _check_same_length(path, x, arrays["y"], "x", "y")
@@ -92,11 +111,25 @@ def read_csv(path: str | Path, label_column: str) -> tuple[np.ndarray, np.ndarra
     rows = csv.reader(io.StringIO(text))
     header = [name.strip() for name in next(rows, [])]
     if not any(header):
-        raise DataError(f"{path}: the file is empty; expected a header row such as x1,x2,label")
+        raise DataError(
+            f"{path}: the file is empty; expected a header row such as x1,x2,label",
+            "csv_empty",
+            where=str(path),
+        )
     if label_column not in header:
-        raise DataError(f"{path}: no column '{label_column}'; columns are: {', '.join(header)}")
+        raise DataError(
+            f"{path}: no column '{label_column}'; columns are: {', '.join(header)}",
+            "no_column",
+            where=str(path),
+            column=label_column,
+            columns=", ".join(header),
+        )
     if len(header) < 2:
-        raise DataError(f"{path}: only the label column; at least one feature column is needed")
+        raise DataError(
+            f"{path}: only the label column; at least one feature column is needed",
+            "no_features",
+            where=str(path),
+        )
 
     table, line_of_row = [], []
     try:
@@ -105,14 +138,25 @@ def read_csv(path: str | Path, label_column: str) -> tuple[np.ndarray, np.ndarra
                 continue  # blank lines are allowed
             if len(row) != len(header):
                 raise DataError(
-                    f"{path} line {rows.line_num}: {len(row)} cells, expected {len(header)}"
+                    f"{path} line {rows.line_num}: {len(row)} cells, expected {len(header)}",
+                    "cell_count",
+                    where=str(path),
+                    line=rows.line_num,
+                    cells=len(row),
+                    expected=len(header),
                 )
             table.append(row)
             line_of_row.append(rows.line_num)
     except csv.Error as error:
-        raise DataError(f"{path} line {rows.line_num}: {error}") from None
+        raise DataError(
+            f"{path} line {rows.line_num}: {error}",
+            "csv_syntax",
+            where=str(path),
+            line=rows.line_num,
+            problem=str(error),
+        ) from None
     if not table:
-        raise DataError(f"{path}: a header row but no data rows")
+        raise DataError(f"{path}: a header row but no data rows", "no_data_rows", where=str(path))
 
     cells = np.array(table, dtype=str)
     label_at = header.index(label_column)
@@ -121,7 +165,13 @@ def read_csv(path: str | Path, label_column: str) -> tuple[np.ndarray, np.ndarra
     feature_names = [name for name in header if name != label_column]
     for row, label in enumerate(labels):
         if not label:
-            raise DataError(f"{path} line {line_of_row[row]}, column '{label_column}': no label")
+            raise DataError(
+                f"{path} line {line_of_row[row]}, column '{label_column}': no label",
+                "no_label",
+                where=str(path),
+                line=line_of_row[row],
+                column=label_column,
+            )
     try:
         x = feature_cells.astype(np.float64)  # fast: the whole table at once
     except ValueError:
@@ -130,7 +180,12 @@ def read_csv(path: str | Path, label_column: str) -> tuple[np.ndarray, np.ndarra
         row, column = np.argwhere(~np.isfinite(x))[0]
         raise DataError(
             f"{path} line {line_of_row[row]}, column '{feature_names[column]}': "
-            f"{feature_cells[row, column].strip()!r} is not a finite number"
+            f"{feature_cells[row, column].strip()!r} is not a finite number",
+            "not_finite_cell",
+            where=str(path),
+            line=line_of_row[row],
+            column=feature_names[column],
+            cell=feature_cells[row, column].strip(),
         )
     return x, labels
 
@@ -147,7 +202,12 @@ def _parse_cell_by_cell(
             except ValueError:
                 raise DataError(
                     f"{path} line {line_of_row[row]}, column '{column_names[column]}': "
-                    f"{cell.strip()!r} is not a number"
+                    f"{cell.strip()!r} is not a number",
+                    "not_number_cell",
+                    where=str(path),
+                    line=line_of_row[row],
+                    column=column_names[column],
+                    cell=cell.strip(),
                 ) from None
     return x
 
@@ -156,11 +216,18 @@ def _read_text(path: str | Path) -> str:
     try:
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        raise DataError(f"{path}: file not found", "file_not_found", where=str(path)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path}: not a text file (expected UTF-8 CSV text)") from None
+        raise DataError(
+            f"{path}: not a text file (expected UTF-8 CSV text)", "not_text_file", where=str(path)
+        ) from None
     except OSError as error:
-        raise DataError(f"{path}: cannot read the file ({error.strerror})") from None
+        raise DataError(
+            f"{path}: cannot read the file ({error.strerror})",
+            "file_" + read_failure(error),
+            where=str(path),
+            strerror=error.strerror,
+        ) from None
 
 
 def _open_npz(path: str | Path) -> dict[str, np.ndarray]:
@@ -168,16 +235,30 @@ def _open_npz(path: str | Path) -> dict[str, np.ndarray]:
     try:
         loaded = np.load(path, allow_pickle=False)
     except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
+        raise DataError(f"{path}: file not found", "file_not_found", where=str(path)) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise DataError(f"{path}: not a readable .npz file ({error})") from None
+        raise DataError(
+            f"{path}: not a readable .npz file ({error})",
+            "bad_npz",
+            where=str(path),
+            problem=str(error),
+        ) from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):  # an .npy array, whatever its name says
-        raise DataError(f"{path}: holds a single array; expected an .npz with x and y")
+        raise DataError(
+            f"{path}: holds a single array; expected an .npz with x and y",
+            "single_array",
+            where=str(path),
+        )
     try:
         with loaded:
             return {key: loaded[key] for key in loaded.files}
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise DataError(f"{path}: not a readable .npz file ({error})") from None
+        raise DataError(
+            f"{path}: not a readable .npz file ({error})",
+            "bad_npz",
+            where=str(path),
+            problem=str(error),
+        ) from None
 
 
 def _features(x: np.ndarray, path: str | Path, key: str) -> tuple[np.ndarray, tuple | None]:
@@ -186,23 +267,45 @@ def _features(x: np.ndarray, path: str | Path, key: str) -> tuple[np.ndarray, tu
     uint8 values are taken to be pixels 0..255 and scaled to [0, 1], as for MNIST.
     """
     if x.dtype.kind not in "biuf":
-        raise DataError(f"{path}: '{key}' must hold numbers, not {x.dtype}")
+        raise DataError(
+            f"{path}: '{key}' must hold numbers, not {x.dtype}",
+            "not_numbers",
+            where=str(path),
+            key=key,
+            dtype=str(x.dtype),
+        )
     if x.ndim not in (2, 3):
         raise DataError(
             f"{path}: '{key}' has shape {x.shape}; expected (samples, features) "
-            "or (samples, height, width)"
+            "or (samples, height, width)",
+            "sample_shape",
+            where=str(path),
+            key=key,
+            shape=x.shape,
         )
     if len(x) == 0:
-        raise DataError(f"{path}: '{key}' has no rows")
+        raise DataError(f"{path}: '{key}' has no rows", "no_rows", where=str(path), key=key)
     if x[0].size == 0:
-        raise DataError(f"{path}: '{key}' has shape {x.shape}: its samples have no features")
+        raise DataError(
+            f"{path}: '{key}' has shape {x.shape}: its samples have no features",
+            "empty_samples",
+            where=str(path),
+            key=key,
+            shape=x.shape,
+        )
     image_shape = tuple(x.shape[1:]) if x.ndim == 3 else None
-    rows = x.reshape(len(x), -1).astype(np.float64)
+    rows = x.reshape(len(x), int(np.prod(x.shape[1:]))).astype(np.float64)  # 0 rows too
     if x.dtype == np.uint8:
         rows *= 1 / 255
     if not np.all(np.isfinite(rows)):
         row = int(np.argwhere(~np.isfinite(rows))[0, 0])
-        raise DataError(f"{path}: '{key}' sample {row} (counting from 0) holds NaN or infinity")
+        raise DataError(
+            f"{path}: '{key}' sample {row} (counting from 0) holds NaN or infinity",
+            "not_finite_sample",
+            where=str(path),
+            key=key,
+            row=row,
+        )
     return rows, image_shape
 
 
@@ -211,10 +314,22 @@ def _check_same_length(
 ) -> None:
     if y.ndim != 1:
         raise DataError(
-            f"{path}: '{y_key}' must be one label per sample, shape (n,); got {y.shape}"
+            f"{path}: '{y_key}' must be one label per sample, shape (n,); got {y.shape}",
+            "label_shape",
+            where=str(path),
+            key=y_key,
+            shape=y.shape,
         )
     if len(x) != len(y):
-        raise DataError(f"{path}: '{x_key}' has {len(x)} rows but '{y_key}' has {len(y)} labels")
+        raise DataError(
+            f"{path}: '{x_key}' has {len(x)} rows but '{y_key}' has {len(y)} labels",
+            "label_count",
+            where=str(path),
+            x_key=x_key,
+            rows=len(x),
+            y_key=y_key,
+            labels=len(y),
+        )
 
 
 def _finish(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 
 from nn import Comparison, RunConfig
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
@@ -33,8 +34,13 @@ class ChartsApp(App):
         Binding("l", "log", "Log scale")
     ]
 
-    def __init__(self, comparison: Comparison | None = None, chart: str = "loss") -> None:
+    lang: reactive[str] = reactive("en")  # the charts' words follow it, as in TrainlabApp
+
+    def __init__(
+        self, comparison: Comparison | None = None, chart: str = "loss", lang: str = "en"
+    ) -> None:
         super().__init__()
+        self.set_reactive(ChartsApp.lang, lang)
         self.comparison = comparison or make_comparison()
         self.first_chart = chart
 

@@ -29,27 +29,27 @@ async def test_start_pause_step_reset(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         assert screen.step == 0
-        assert cell(screen, "base", "col_status") == "ready"
+        assert cell(screen, "base", "status") == "ready"
 
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.step > 50)
-        assert "training" in cell(screen, "base", "col_status")
+        assert "training" in cell(screen, "base", "status")
 
         await pilot.press("space")
         await wait_for(pilot, lambda: not screen.playing)
         paused_at = screen.step
         await pilot.pause(0.2)
         assert screen.step == paused_at
-        assert cell(screen, "base", "col_status") == "paused"
-        assert cell(screen, "base", "col_step") == str(paused_at)
+        assert cell(screen, "base", "status") == "paused"
+        assert cell(screen, "base", "step") == str(paused_at)
 
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.step == paused_at + 1)
 
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.step == 0)
-        assert cell(screen, "base", "col_step") == "0"
-        assert cell(screen, "base", "col_status") == "ready"
+        assert cell(screen, "base", "step") == "0"
+        assert cell(screen, "base", "status") == "ready"
 
 
 async def test_reset_mid_training_stops_and_returns_to_step_0(app: TrainlabApp) -> None:
@@ -120,7 +120,7 @@ async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
         assert screen.configs["base"].layers == (8,)
         await pilot.press("escape", "r")
         await wait_for(pilot, lambda: screen.configs["base"].layers == (4, 4))
-        assert "layers=(4, 4)" not in cell(screen, "base", "col_differs")  # the base is the base
+        assert "layers=(4, 4)" not in cell(screen, "base", "differs")  # the base is the base
         assert screen.pending == {}
 
 
@@ -172,11 +172,11 @@ async def test_a_diverging_run_is_marked_while_others_go_on() -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.snapshot.run("boom").status == "diverged")
         boom = screen.snapshot.run("boom")
-        assert cell(screen, "boom", "col_status") == f"diverged at step {boom.diverged_step}"
+        assert cell(screen, "boom", "status") == f"diverged at step {boom.diverged_step}"
         step = screen.snapshot.run("base").step
         await wait_for(pilot, lambda: screen.snapshot.run("base").step > step + 10)
         assert screen.snapshot.run("boom").step == boom.step
-        assert cell(screen, "base", "col_status") == "training"
+        assert cell(screen, "base", "status") == "training"
 
 
 async def test_play_restarts_nothing_once_all_runs_are_done() -> None:
@@ -186,7 +186,7 @@ async def test_play_restarts_nothing_once_all_runs_are_done() -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.done)
         assert "all runs done" in str(screen.query_one(RunsTable).border_subtitle)
-        assert cell(screen, "base", "col_status") == "done"
+        assert cell(screen, "base", "status") == "done"
         await pilot.press("space")
         await pilot.pause(0.1)
         assert screen.step == 30 and not screen.playing
@@ -210,7 +210,7 @@ async def test_a_finished_run_gets_a_longer_budget_from_the_form_and_trains_on_a
         assert screen.pending == {"base": {"epochs": 0.0, "steps": 60}}
         await pilot.press("escape", "r", "space")
         await wait_for(pilot, lambda: screen.done)
-        assert screen.step == 60 and cell(screen, "base", "col_status") == "done"
+        assert screen.step == 60 and cell(screen, "base", "status") == "done"
         await _type_into(pilot, "budget", "0 epochs", lambda: "greater than 0" in error_of(form))
         await pilot.press("escape", "t")  # the language: units are words too
         await wait_for(pilot, lambda: form.query_one("#budget", Input).value == "60 스텝")
@@ -268,19 +268,25 @@ async def test_language_help_and_chart_keys(app: TrainlabApp) -> None:
         table = screen.query_one(RunsTable)
         await pilot.press("t")
         await pilot.pause()
-        assert table.column_label("col_status") == "상태"
-        assert cell(screen, "base", "col_status") == "준비"
+        assert table.column_label("status") == "상태"
+        assert cell(screen, "base", "status") == "준비"
         assert "작은" in str(screen.query_one("#caption", Static).render())
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen) and app.screen.lang == "ko"
+        assert isinstance(app.screen, HelpScreen) and "단축키" in app.screen.shown_text
+        await pilot.press("t")  # the same key switches the language in the help
+        await pilot.pause()
+        assert app.lang == "en" and "Keys" in app.screen.shown_text
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.lang == "ko" and "단축키" in app.screen.shown_text
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
         await pilot.press("7")
         assert screen.query_one(ChartsPanel).active_chart == "boundary"
-        await pilot.press("l", "1")
-        assert screen.query_one(ChartsPanel).active_chart == "loss"
+        await pilot.press("l", "1")  # l is the log scale, never the language
+        assert screen.query_one(ChartsPanel).active_chart == "loss" and app.lang == "ko"
 
 
 async def test_caption_follows_the_step(app: TrainlabApp) -> None:

@@ -67,13 +67,13 @@ def test_changed_spans_cover_only_what_differs():
 
 
 def test_layout_leaves_out_optional_columns_before_status_or_test_figures():
-    widths = {key: 9 for key in COLUMNS} | {"col_differs": 18, "col_status": 20}
+    widths = {key: 9 for key in COLUMNS} | {"differs": 18, "status": 20}
     wide = layout(widths, 200)
     assert list(wide) == list(COLUMNS)
     narrow = layout(widths, 78)
-    assert {"col_run", "col_step", "col_test_loss", "col_test_acc", "col_status"} <= set(narrow)
+    assert {"run", "step", "test_loss", "test_acc", "status"} <= set(narrow)
     assert set(COLUMNS) - set(narrow) <= set(OPTIONAL)
-    x, width = narrow["col_status"]
+    x, width = narrow["status"]
     assert x + width <= 78
 
 
@@ -132,6 +132,6 @@ async def test_korean_headers_line_up_with_their_columns():
         await pilot.pause(0.05)
         header, row = table.render_line(0), table.render_line(1)
         assert header.cell_length == row.cell_length == table.scrollable_content_region.width
-        status_x, _ = table._columns()["col_status"]
-        assert header.crop(status_x).text.startswith(table.column_label("col_status"))
+        status_x, _ = table._columns()["status"]
+        assert header.crop(status_x).text.startswith(table.column_label("status"))
         assert row.crop(status_x).text.startswith("준비")

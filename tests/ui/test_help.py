@@ -7,24 +7,31 @@ import sys
 
 import pytest
 from textual.app import App
+from textual.reactive import reactive
 from textual.widgets import OptionList
 
-from tui import help_text
-from tui.help_text import TOPICS, UI_STRINGS
-from tui.screens.help import HelpScreen
+from presets.texts import LANGUAGES
+from tui.i18n import help_topics, tr
+from tui.screens.help import HelpScreen, keys_text
 
-APP_BINDINGS = [("space", "start/pause"), ("ctrl+q", "quit"), ("question_mark", "help")]
+APP_BINDINGS = [("space", "keys.play"), ("ctrl+q", "keys.quit"), ("question_mark", "keys.help")]
 
 
 class HelpApp(App[None]):
-    """A bare app that opens the help screen, as the real app does on `?`."""
+    """A bare app that opens the help screen, as the real app does on `?`, with the real
+    app's language action (the help screen binds its key)."""
+
+    lang: reactive[str] = reactive("en")
 
     def __init__(self, lang: str = "en") -> None:
         super().__init__()
-        self.lang = lang
+        self.set_reactive(HelpApp.lang, lang)
 
     def on_mount(self) -> None:
-        self.push_screen(HelpScreen(self.lang, APP_BINDINGS))
+        self.push_screen(HelpScreen(APP_BINDINGS))
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "ko" else "ko"
 
 
 def help_screen(app: App[None]) -> HelpScreen:
@@ -33,19 +40,32 @@ def help_screen(app: App[None]) -> HelpScreen:
     return screen
 
 
+TOPICS = help_topics("en").topics
+
+
 # --- the words -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.key)
-def test_every_topic_has_english_and_korean(topic: help_text.Topic) -> None:
-    for lang in ("en", "ko"):
-        title, body, look = help_text.topic_text(topic, lang)
-        assert title.strip() and body.strip() and look.strip()
-        assert body.count(".") >= 3  # a paragraph, not a label
+@pytest.mark.parametrize("key", [topic.key for topic in TOPICS])
+def test_every_topic_has_english_and_korean(key: str) -> None:
+    for lang in LANGUAGES:
+        topic = help_topics(lang).topic(key)
+        assert topic.title.strip() and topic.body.strip() and topic.look.strip()
+        assert topic.body.count(".") >= 3  # a paragraph, not a label
     # the Korean text really is Korean (Hangul syllables), not a copy of the English
-    _, body_ko, look_ko = help_text.topic_text(topic, "ko")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in body_ko + look_ko)
-    assert body_ko != topic.body_en
+    korean = help_topics("ko").topic(key)
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean.body + korean.look)
+    assert korean.body != help_topics("en").topic(key).body
+
+
+def test_every_language_has_the_same_topics_in_the_same_groups() -> None:
+    english = help_topics("en")
+    for lang in LANGUAGES:
+        other = help_topics(lang)
+        assert [(t.key, t.group) for t in other.topics] == [
+            (t.key, t.group) for t in english.topics
+        ]
+        assert list(other.groups) == list(english.groups)
 
 
 def test_topics_cover_the_lecture_and_name_a_chart_tab() -> None:
@@ -57,36 +77,33 @@ def test_topics_cover_the_lecture_and_name_a_chart_tab() -> None:
     for needed in ("l1", "l2", "dropout", "batchnorm", "overfitting"):
         assert needed in keys
     assert len(keys) == len(TOPICS)
-    tabs = ("Loss", "Accuracy", "Activations", "Gradients", "Weights", "Paths", "Boundary")
-    for topic in TOPICS:
-        assert any(tab in topic.look_en for tab in tabs), topic.key
-        assert any(tab in topic.look_ko for tab in tabs), topic.key
+    charts = ("loss", "accuracy", "activations", "gradients", "weights", "paths", "boundary")
+    for lang in LANGUAGES:
+        tabs = [tr(f"chart.{chart}", lang) for chart in charts]  # as the tabs name them
+        for topic in help_topics(lang).topics:
+            assert any(tab in topic.look for tab in tabs), (lang, topic.key)
 
 
 def test_korean_uses_the_lecture_terms() -> None:
-    korean = " ".join(help_text.topic_text(t, "ko")[1] for t in TOPICS)
+    korean = " ".join(topic.body for topic in help_topics("ko").topics)
     for term in ("미니 배치", "학습률", "모멘텀", "기울기 소실", "초기값", "과적합", "드롭아웃"):
         assert term in korean
     assert "배치 정규화" in korean
 
 
-def test_ui_strings_have_both_languages() -> None:
-    assert UI_STRINGS["en"].keys() == UI_STRINGS["ko"].keys()
-    assert all(text for strings in UI_STRINGS.values() for text in strings.values())
-
-
 def test_keys_come_from_the_caller() -> None:
-    title, body = help_text.keys("en", [("ctrl+q", "quit"), ("x", "something new")])
+    title, body = keys_text("en", [("ctrl+q", "keys.quit"), ("x", "keys.remove")])
     assert title == "Keys"
-    assert "Ctrl+Q" in body and "quit" in body and "something new" in body
-    title_ko, body_ko = help_text.keys("ko", [("ctrl+q", "quit")])
+    assert "Ctrl+Q" in body and "quit" in body and "remove run" in body
+    title_ko, body_ko = keys_text("ko", [("ctrl+q", "keys.quit")])
     assert title_ko == "단축키" and "종료" in body_ko  # the app's own label, translated
-    assert help_text.keys("en", [])[1]  # no bindings: still a readable section
+    assert "영어로 바꾸기" in body_ko  # the language key, named by what it switches to
+    assert keys_text("en", [])[1]  # no bindings: still a readable section
 
 
-def test_help_text_imports_no_textual() -> None:
+def test_the_words_import_no_textual() -> None:
     """The words are plain data: loading them pulls in no UI library."""
-    code = "import sys, tui.help_text; print('textual' in sys.modules)"
+    code = "import sys, tui.i18n as i; i.help_topics('ko'); print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -112,7 +129,7 @@ async def test_moving_down_changes_the_paragraph() -> None:
         assert "Learning rate" in screen.shown_text
 
 
-async def test_l_switches_to_korean_and_back() -> None:
+async def test_t_switches_to_korean_and_back() -> None:
     app = HelpApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -122,13 +139,16 @@ async def test_l_switches_to_korean_and_back() -> None:
         topics.highlighted = dropout
         await pilot.pause()
         assert "Dropout" in screen.shown_text
-        await pilot.press("l")
+        await pilot.press("t")
         await pilot.pause()
         assert "드롭아웃" in screen.shown_text
         assert topics.highlighted == dropout  # same topic, other language
         prompts = [str(topics.get_option_at_index(i).prompt) for i in range(topics.option_count)]
         assert any("배치 정규화" in prompt for prompt in prompts)  # the list, too
-        await pilot.press("l")
+        await pilot.press("l")  # l is not the language (it is the log scale elsewhere)
+        await pilot.pause()
+        assert "드롭아웃" in screen.shown_text
+        await pilot.press("t")
         await pilot.pause()
         assert "Dropout" in screen.shown_text
 

@@ -54,7 +54,7 @@ caption_ko = "여기부터 tanh에 드롭아웃."
 [[claims]]
 id = "9.1"
 text = "The ReLU net learns: its final training loss is below 5."
-text_ko = "ReLU 신경망은 학습합니다: 최종 훈련 손실이 5보다 낮습니다."
+text_ko = "ReLU 신경망은 학습합니다: 최종 학습 손실이 5보다 낮습니다."
 left = { run = "base", metric = "train_loss" }
 op = "<"
 right = 5
@@ -167,11 +167,17 @@ async def test_the_claims_speak_korean_and_fall_back_to_english() -> None:
         await pilot.pause(0.05)
         text = screen.query_one(ClaimsPanel).shown_text
         assert "3개 중 2개 통과" in text
-        assert "PASS  9.1  ReLU 신경망은 학습합니다: 최종 훈련 손실이 5보다 낮습니다." in text
+        assert "통과  9.1  ReLU 신경망은 학습합니다: 최종 학습 손실이 5보다 낮습니다." in text
         assert "7 스텝에서 첫 번째 층의 기울기는 0이 아닙니다." in text
         assert "The ReLU net learns" not in text
-        assert "FAIL  9.3  A claim made to fail" in text  # no text_ko: the English text
-        assert "base train_loss = " in text  # measured values keep their labels
+        assert "실패  9.3  A claim made to fail" in text  # no text_ko: the English text
+        # what was measured, labelled from the measures in Korean words
+        assert "base 학습 손실 = " in text and "base 기울기 크기, 첫 번째 층, 7 스텝 = " in text
+        await pilot.press("t")  # and in English, as `trainlab check` prints them
+        await pilot.pause(0.05)
+        text = screen.query_one(ClaimsPanel).shown_text
+        assert "PASS  9.1  The ReLU net learns" in text
+        assert "base train_loss = " in text and "base grad_norm layer first at step 7 = " in text
 
 
 class FakePipe:

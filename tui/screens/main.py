@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent
+from textual.widgets import TabbedContent
 
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
@@ -22,8 +22,8 @@ from nn.data import DataError, Dataset
 from nn.optimizers import OPTIMIZERS
 from nn.snapshot import Snapshot
 from presets.preset import Preset
-from tui.i18n import localized, relabel_bindings, tr
-from tui.keys import LABEL_KEYS, MAIN_BINDINGS
+from tui.i18n import localized, refusal, tr
+from tui.keys import MAIN_BINDINGS, key_for
 from tui.messages import (
     ApplyAllChanged,
     ClaimsReady,
@@ -37,6 +37,7 @@ from tui.trainer import Trainer
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
+from tui.widgets.footer import Footer
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
 
@@ -59,10 +60,9 @@ class MainScreen(Screen):
     BINDINGS = MAIN_BINDINGS
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
-    def __init__(self, preset: Preset, lang: str = "en", dataset: Dataset | None = None) -> None:
+    def __init__(self, preset: Preset, dataset: Dataset | None = None) -> None:
         super().__init__()
         self.preset = preset
-        self.lang = lang
         self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
         self.snapshot: Snapshot | None = None
@@ -76,12 +76,12 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield SetupForm(self.lang, id="setup")
+            yield SetupForm(id="setup")
             with Vertical(id="right"):
-                yield RunsTable(self.lang, id="runs")
+                yield RunsTable(id="runs")
                 yield ChartsPanel(id="charts")
         yield ClaimsPanel(id="claims")
-        yield Caption(self.preset, self.lang, id="caption")
+        yield Caption(self.preset, id="caption")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,7 +92,7 @@ class MainScreen(Screen):
         else:
             self.run_worker(self._load_dataset, name="dataset", thread=True, exit_on_error=False)
         self.query_one(RunsTable).focus()
-        self.relabel()
+        self.watch(self.app, "lang", self._show_status, init=False)
 
     def _load_dataset(self) -> None:
         """In a worker thread: the data's points for the boundary chart. Images take 0.2 s
@@ -152,16 +152,16 @@ class MainScreen(Screen):
     def on_claims_ready(self, message: ClaimsReady) -> None:
         """The preset is played out: show what the core found, claim by claim."""
         self.claims = message
-        self._show_claims()
+        self.query_one(ClaimsPanel).show_claims(message.claims, message.modified)
         self.query_one(ClaimsPanel).display = True
 
-    def _show_claims(self) -> None:
-        if self.claims is not None:
-            claims, modified = self.claims.claims, self.claims.modified
-            self.query_one(ClaimsPanel).show_claims(claims, modified, self.lang)
-
     def on_trainer_notice(self, message: TrainerNotice) -> None:
-        self.notify(tr(message.key, self.lang) + message.detail, severity=message.severity)
+        """A notice of the training process, in the user's language: its detail is the
+        error itself (nn/errors.py), not words."""
+        lang = self.app.lang
+        error = refusal(message.detail, lang)
+        text = tr(f"notice.{message.key}", lang, error=error, key=key_for("reset"))
+        self.notify(text, severity=message.severity)
 
     def on_run_selected(self, message: RunSelected) -> None:
         self._show_form()
@@ -184,19 +184,19 @@ class MainScreen(Screen):
             self.query_one(SetupForm).show(name, config)
 
     def _show_status(self) -> None:
+        lang = self.app.lang
         if self.done:
-            state = tr("all_runs_done", self.lang)
+            state = tr("status.all_done", lang, key=key_for("reset"))
         elif self.playing:
-            state = tr("training", self.lang)
+            state = tr("status.training", lang)
         else:
-            state = tr("paused" if self.step else "ready", self.lang)
-        target = tr(
-            "apply_all" if self.query_one(SetupForm).apply_all else "apply_selected", self.lang
-        )
+            state = tr("status.paused" if self.step else "status.ready", lang)
+        apply_all = self.query_one(SetupForm).apply_all
+        target = tr("status.apply_all" if apply_all else "status.apply_selected", lang)
         runs = self.query_one(RunsTable)
         # Setting a border text repaints the whole table, so only when the words change; the
         # step is in every row, not here, or the table would repaint at every snapshot.
-        title = f"{tr('runs', self.lang)} · {localized(self.preset.title, self.lang)}"
+        title = f"{tr('panel.runs', lang)} · {localized(self.preset.title, lang)}"
         subtitle = f"{state} · {target}"
         if runs.border_title != title:
             runs.border_title = title
@@ -215,10 +215,12 @@ class MainScreen(Screen):
             try:
                 self.configs[name].with_changes(**edits)
             except ConfigError as error:
-                self.notify(f"{name}: {error}", severity="error")
+                self.notify(f"{name}: {refusal(error, self.app.lang)}", severity="error")
                 continue
             self.pending[name] = edits
-        self.notify(tr("applies_on_reset", self.lang, field=tr(message.field, self.lang)))
+        lang = self.app.lang
+        field = tr(f"setting.{message.field}", lang)
+        self.notify(tr("notice.applies_on_reset", lang, field=field, key=key_for("reset")))
 
     def on_apply_all_changed(self, message: ApplyAllChanged) -> None:
         self._show_status()
@@ -237,7 +239,9 @@ class MainScreen(Screen):
             try:
                 self.trainer.change(name, **changes)
             except (ConfigError, KeyError) as error:
-                self.notify(tr("change_failed", self.lang) + str(error), severity="error")
+                lang = self.app.lang
+                text = tr("notice.change_failed", lang, error=refusal(error, lang))
+                self.notify(text, severity="error")
                 return
             self.configs[name] = config.with_changes(**changes)
         self._show_form()
@@ -326,29 +330,13 @@ class MainScreen(Screen):
         panel = self.query_one(ClaimsPanel)
         if self.claims is None:
             panel.display = False
-            self.notify(tr("no_claims", self.lang, count=len(self.preset.claims)))
+            lang = self.app.lang
+            self.notify(tr("notice.no_claims", lang, count=len(self.preset.claims)))
         else:
             panel.display = not panel.display
 
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()
-
-    # -- language ------------------------------------------------------------------------------
-
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
-        self.query_one(RunsTable).set_lang(lang)
-        self.query_one(SetupForm).set_lang(lang)
-        self.query_one(Caption).set_lang(lang)
-        self._show_claims()
-        if self.snapshot is not None:
-            self.query_one(RunsTable).show(self.snapshot, self.playing)
-        self._show_status()
-        self.relabel()
-
-    def relabel(self) -> None:
-        """Footer labels in the current language (Textual keeps descriptions on bindings)."""
-        relabel_bindings(self, self.lang, LABEL_KEYS)
 
 
 def unique_name(name: str, taken: Sequence[str] | dict[str, Any]) -> str:

@@ -1,4 +1,5 @@
-"""Shown over the app while the terminal is smaller than the app can use (80×24)."""
+"""Shown over the app while the terminal is smaller than the app can use (80×24), in the
+app's language."""
 
 from __future__ import annotations
 
@@ -19,16 +20,18 @@ def too_small(width: int, height: int) -> bool:
 class TooSmallScreen(Screen):
     """A notice to enlarge the terminal; training goes on underneath."""
 
-    def __init__(self, lang: str = "en") -> None:
-        super().__init__()
-        self.lang = lang
-
     def compose(self) -> ComposeResult:
         yield Static(self._text(), id="notice")
 
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._show, init=False)
+
     def _text(self) -> str:
         width, height = self.app.size
-        return tr("too_small", self.lang, width=width, height=height)
+        return tr("notice.too_small", self.app.lang, width=width, height=height)
+
+    def _show(self) -> None:
+        self.query_one("#notice", Static).update(self._text())
 
     def on_resize(self, event: events.Resize) -> None:
-        self.query_one("#notice", Static).update(self._text())
+        self._show()

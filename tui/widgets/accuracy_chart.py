@@ -9,8 +9,7 @@ from tui.widgets.plot import Axes, step_ticks
 
 class AccuracyChart(CurvesChart):
     chart_name = "accuracy"
-    TITLE = "Accuracy"
     TRAIN, TEST = "train_accuracy", "test_accuracy"
 
     def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
-        return Axes(title=self.TITLE, xlim=xlim, ylim=(0.0, 1.0), xticks=step_ticks(xlim[1]))
+        return Axes(title=self.title(), xlim=xlim, ylim=(0.0, 1.0), xticks=step_ticks(xlim[1]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from nn import Snapshot
+from tui.i18n import tr
 from tui.widgets.plot import (
     Axes,
     Histogram,
@@ -30,17 +31,19 @@ class ActivationsChart(SnapshotChart):
         run = snapshot.run(self.selected) if self.selected in snapshot.names else snapshot.runs[0]
         color = self.run_color()
         hidden = [layer for layer in run.layers if layer.activation_hist is not None]
+        lang = self.lang
         heading = Text(
-            f"Activations of {run.name} on the probe batch, per hidden layer",
+            tr("chart.activations_heading", lang, run=run.name),
             style="bold",
             no_wrap=True,
             end="",
         )
         if not hidden:
-            return stacked([heading, Text("This run has no hidden layers.", style="dim")])
+            return stacked([heading, Text(tr("chart.no_hidden", lang), style="dim")])
         panels = [
             Histogram(
-                f"L{layer.index} μ{layer.activation_mean:.2f} σ{layer.activation_std:.2f}",
+                f"{tr('chart.layer', lang, index=layer.index)} "
+                f"μ{layer.activation_mean:.2f} σ{layer.activation_std:.2f}",
                 layer.activation_hist,
                 layer.activation_edges,
             )
@@ -55,7 +58,7 @@ class ActivationsChart(SnapshotChart):
                 Series(layers, [layer.activation_mean for layer in hidden], color),
                 Series(layers, [layer.activation_std for layer in hidden], color, "·"),
             ]
-            labels = [f"L{i}" for i in layers]
-            axes = Axes(title="mean (solid) and std (dotted) by layer", xticks=(layers, labels))
+            labels = [tr("chart.layer", lang, index=i) for i in layers]
+            axes = Axes(title=tr("chart.profile", lang), xticks=(layers, labels))
             parts.append(figure(width, PROFILE_HEIGHT, profile, axes=axes))
         return stacked(parts)

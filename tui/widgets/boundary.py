@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from nn.data import Dataset
+from tui.i18n import tr
 from tui.theme import CLASS_GLYPHS, class_color, no_color
 from tui.widgets.plot import Chart
 
@@ -29,8 +30,6 @@ class BoundaryChart(Chart):
     chart_name = "boundary"
 
     MIN_HEIGHT = 3  # a title and two rows of cells already show the regions
-    NOT_2D = "Decision regions are drawn for 2-D data only; this data set has {n} features."
-    WAITING = "Waiting for the first decision grid of the selected run…"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -46,15 +45,16 @@ class BoundaryChart(Chart):
         self.invalidate()
 
     def draw(self, width: int, height: int) -> Text:
+        lang = self.lang
         if self.dataset is None:
-            return Text("No data set loaded yet.", style="dim")
+            return Text(tr("chart.no_data", lang), style="dim")
         if self.dataset.n_features != 2:
-            return Text(self.NOT_2D.format(n=self.dataset.n_features), style="bold")
+            return Text(tr("chart.not_2d", lang, n=self.dataset.n_features), style="bold")
         if self.grid is None:
-            return Text(self.WAITING, style="dim")
+            return Text(tr("chart.waiting", lang), style="dim")
         heading = Text(no_wrap=True, end="")
-        title = f"Decision regions ({TRAIN_MARK} train, {TEST_MARK} test; darker = less sure)\n"
-        heading.append(title, style="bold")
+        title = tr("chart.regions", lang, train=TRAIN_MARK, test=TEST_MARK)
+        heading.append(title + "\n", style="bold")
         heading.append_text(self._regions(width, max(height - 1, 1)))
         return heading
 

@@ -3,6 +3,7 @@
 The app hands over every snapshot (cheap: it is only stored). A timer passes the newest
 one to the visible chart only, so hidden charts cost nothing and an SSH link carries at
 most a few redraws a second. The boundary chart, the costliest in bytes, redraws at 1 Hz.
+Tab names and the surfaces' titles follow the app's language.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.widgets import Select, TabbedContent, TabPane
 from nn import Snapshot
 from nn.data import Dataset
 from nn.surfaces import SURFACES
+from tui.i18n import tr
 from tui.widgets.accuracy_chart import AccuracyChart
 from tui.widgets.activations_chart import ActivationsChart
 from tui.widgets.boundary import BoundaryChart, Grid
@@ -26,7 +28,8 @@ from tui.widgets.plot import Chart, SnapshotChart
 from tui.widgets.weights_chart import WeightsChart
 
 # The chart tabs, in the order of their tabs and keys (1-7): the one list of charts. A new
-# chart is a Chart subclass with a `chart_name`, listed here (and its label in the catalogue).
+# chart is a Chart subclass with a `chart_name`, listed here (and its name in the catalogue,
+# `chart.NAME`, in every language).
 CHARTS: tuple[type[Chart], ...] = (
     LossChart,
     AccuracyChart,
@@ -56,21 +59,38 @@ class ChartsPanel(Widget):
         self._grid_time = 0.0
 
     def compose(self) -> ComposeResult:
+        lang = self.app.lang
         with TabbedContent(initial="tab-loss"):
             for chart in CHARTS:
                 name = chart.chart_name
-                with TabPane(name.capitalize(), id=f"tab-{name}"):
+                with TabPane(tr(f"chart.{name}", lang), id=f"tab-{name}"):
                     if name == "paths":
                         yield Select(
-                            [(surface.title, key) for key, surface in SURFACES.items()],
+                            self._surfaces(lang),
                             value="elongated",
                             allow_blank=False,
                             id="surface",
                         )
                     yield chart(id=f"chart-{name}")
 
+    @staticmethod
+    def _surfaces(lang: str) -> list[tuple[str, str]]:
+        return [(tr(f"surface.{key}", lang), key) for key in SURFACES]
+
     def on_mount(self) -> None:
         self.set_interval(REFRESH_SECONDS, self._deliver)
+        self.watch(self.app, "lang", self._show_lang, init=False)
+
+    def _show_lang(self) -> None:
+        lang = self.app.lang
+        tabs = self.query_one(TabbedContent)
+        for chart in CHARTS:
+            tabs.get_tab(f"tab-{chart.chart_name}").label = tr(f"chart.{chart.chart_name}", lang)
+        select = self.query_one("#surface", Select)
+        with select.prevent(Select.Changed):
+            value = select.value
+            select.set_options(self._surfaces(lang))
+            select.value = value
 
     # -- the API the app calls -----------------------------------------------------------
 

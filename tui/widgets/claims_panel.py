@@ -1,9 +1,10 @@
 """The claims panel: the preset's claims, checked by the core when every run is done.
 
 Each claim shows its verdict as a word (PASS/FAIL, readable without colour), its LECTURE.md
-id and text (in Korean with `--lang ko`), and the values it measured, exactly as
-`trainlab check` prints them. When the user changed the lecture's setup, a line says so:
-the verdicts are then about their setup.
+id and text, and the values it measured. The measured values are labelled from the claim's
+measures (run, metric, layer, step…) through the catalogue: in English exactly as `trainlab
+check` prints them, in Korean in Korean words. When the user changed the lecture's setup, a
+line says so: the verdicts are then about their setup. All of it follows the app's language.
 """
 
 from __future__ import annotations
@@ -14,52 +15,88 @@ from textual.content import Content
 from textual.widgets import Static
 
 from presets.claims import ClaimResult
-from tui.i18n import localized, tr
+from tui.i18n import localized, measure_label, tr
+from tui.keys import key_for
 
 
-def verdict(claim: ClaimResult) -> tuple[str, str]:
+def verdict(claim: ClaimResult, lang: str = "en") -> tuple[str, str]:
     """The word and its style: the word alone must carry the meaning (NO_COLOR)."""
-    return ("PASS", "bold $text-success") if claim.passed else ("FAIL", "bold $text-error")
+    if claim.passed:
+        return tr("claims.pass", lang), "bold $text-success"
+    return tr("claims.fail", lang), "bold $text-error"
 
 
 def claims_heading(claims: list[ClaimResult], modified: bool, lang: str) -> Content:
     """How many pass and, when the user changed the setup, a warning in words."""
     passed = sum(claim.passed for claim in claims)
     parts: list[str | tuple[str, str]] = [
-        (tr("claims_summary", lang, passed=passed, total=len(claims)), "bold")
+        (tr("claims.summary", lang, passed=passed, total=len(claims)), "bold")
     ]
     if modified:
-        parts += ["\n", (tr("claims_modified", lang), "bold $text-warning")]
+        parts += ["\n", (tr("claims.modified", lang), "bold $text-warning")]
     return Content.assemble(*parts)
 
 
+def measured(claim: ClaimResult, lang: str) -> str:
+    """The values the claim measured, each with its label, in `lang`."""
+    return " · ".join(
+        tr("measure.value", lang, label=measure_label(measure, lang), value=value)
+        for measure, value in claim.measures
+    )
+
+
 def claim_content(claim: ClaimResult, lang: str = "en") -> Content:
-    """The claim's id and text in `lang`, then the values it measured, labelled as
-    `trainlab check` prints them (metric and run names are the same in every language)."""
-    measured = " · ".join(f"{label} = {value:.4g}" for label, value in claim.measured.items())
-    return Content.assemble(f"{claim.id:<4} {localized(claim.text, lang)}", "\n", (measured, "dim"))
+    """The claim's id and text in `lang`, then the values it measured."""
+    text = f"{claim.id:<4} {localized(claim.text, lang)}"
+    return Content.assemble(text, "\n", (measured(claim, lang), "dim"))
 
 
 class ClaimsPanel(VerticalScroll):
     """Hidden until claims arrive; `c` on the main screen hides and shows it again."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.claims: list[ClaimResult] = []
+        self.modified = False
+
     def compose(self) -> ComposeResult:
         yield Static(id="claims-heading")
 
-    def show_claims(self, claims: list[ClaimResult], modified: bool, lang: str) -> None:
-        self.border_title = tr("claims", lang)
-        self.border_subtitle = tr("claims_hint", lang)
-        self.query_one("#claims-heading", Static).update(claims_heading(claims, modified, lang))
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._show, init=False)
+
+    def show_claims(self, claims: list[ClaimResult], modified: bool) -> None:
+        self.claims, self.modified = list(claims), modified
+        lang = self.app.lang
+        self._show_frame()
         self.query(".claim").remove()
         self.mount_all(
             Horizontal(
-                Static(Content.styled(*verdict(claim)), classes="verdict"),
+                Static(Content.styled(*verdict(claim, lang)), classes="verdict"),
                 Static(claim_content(claim, lang), classes="claim-text"),
                 classes="claim",
             )
             for claim in claims
         )
         self.scroll_home(animate=False)
+
+    def _show_frame(self) -> None:
+        lang = self.app.lang
+        self.border_title = tr("panel.claims", lang)
+        hint = tr("claims.hint", lang, close=key_for("toggle_claims"), reset=key_for("reset"))
+        self.border_subtitle = hint
+        self.query_one("#claims-heading", Static).update(
+            claims_heading(self.claims, self.modified, lang)
+        )
+
+    def _show(self) -> None:
+        """Every word in the app's language (the rows stay; their words change)."""
+        lang = self.app.lang
+        self._show_frame()
+        for row, claim in zip(self.query(".claim"), self.claims, strict=False):
+            verdict_static, text_static = row.query(Static)
+            verdict_static.update(Content.styled(*verdict(claim, lang)))
+            text_static.update(claim_content(claim, lang))
 
     @property
     def shown_text(self) -> str:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from nn import Snapshot
 from nn.optimizers import adaptive_names
+from tui.i18n import tr
 from tui.widgets.plot import (
     Axes,
     Series,
@@ -26,14 +27,12 @@ from tui.widgets.plot import (
     thin_steps,
 )
 
-NO_ADAPTIVE = "Effective step size: no run uses an adaptive optimizer ({names})."
-
 
 class GradientsChart(SnapshotChart):
     chart_name = "gradients"
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
-        norms, steps = [], []
+        norms, steps, lang = [], [], self.lang
         end = steady_end(max((run.step for run in snapshot.runs), default=1))
         for index, run in enumerate(snapshot.runs):
             color, marker = run_style(index)
@@ -46,15 +45,15 @@ class GradientsChart(SnapshotChart):
         depth = max((len(run.layers) for run in snapshot.runs), default=0)
         ticks = list(range(1, depth + 1))
         norm_axes = Axes(
-            title="Gradient norm ‖∂L/∂W‖ per layer (input → output, log)",
+            title=tr("chart.grad_norm", lang),
             log_y=True,
-            xticks=(ticks, [f"L{i}" for i in ticks]),
+            xticks=(ticks, [tr("chart.layer", lang, index=i) for i in ticks]),
         )
         parts = [legend(snapshot.names)]
         if steps:
             top = (height - 1) * 3 // 5
             step_axes = Axes(
-                title="Effective step size over steps (log)",
+                title=tr("chart.effective_step", lang),
                 log_y=True,
                 xlim=(0, end),
                 xticks=step_ticks(end),
@@ -65,7 +64,7 @@ class GradientsChart(SnapshotChart):
             parts.append(figure(width, height - 2, norms, axes=norm_axes))
             parts.append(
                 Text(
-                    NO_ADAPTIVE.format(names=", ".join(adaptive_names())),
+                    tr("chart.no_adaptive", lang, names=", ".join(adaptive_names())),
                     style="dim",
                     no_wrap=True,
                     end="",

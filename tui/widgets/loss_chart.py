@@ -6,6 +6,7 @@ import numpy as np
 from rich.text import Text
 
 from nn import Snapshot
+from tui.i18n import tr
 from tui.widgets.plot import (
     Axes,
     Series,
@@ -26,15 +27,18 @@ TEST_MARKER = "·"  # test curves are dotted, train curves solid
 class CurvesChart(SnapshotChart):
     """Train (solid) and test (dotted) curves of one metric from every run's history."""
 
-    TITLE = ""
     TRAIN = ""  # the History fields drawn
     TEST = ""
     log_y = False
 
     def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
         return Axes(
-            title=self.TITLE, log_y=self.log_y, xlim=xlim, ylim=ylim, xticks=step_ticks(xlim[1])
+            title=self.title(), log_y=self.log_y, xlim=xlim, ylim=ylim, xticks=step_ticks(xlim[1])
         )
+
+    def title(self) -> str:
+        """The chart's title: its tab's name."""
+        return tr(f"chart.{self.chart_name}", self.lang)
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         end = steady_end(max((run.step for run in snapshot.runs), default=1))
@@ -47,7 +51,9 @@ class CurvesChart(SnapshotChart):
             series.append(Series(steps, train[keep], color, marker))
             series.append(Series(steps, test[keep], color, TEST_MARKER))
             values += [train[keep], test[keep]]
-        note = "solid train · dotted test" + ("  (log)" if self.log_y else "")
+        note = tr("chart.curves", self.lang)
+        if self.log_y:
+            note += "  " + tr("chart.log", self.lang)
         axes = self.axes(snapshot, (0, end), self._limits(values))
         plot = figure(width, height - 1, series, axes=axes)
         return stacked([legend(snapshot.names, note), plot])
@@ -65,8 +71,6 @@ class LossChart(CurvesChart):
     """Loss per run; dotted vertical lines mark the steps of live changes."""
 
     chart_name = "loss"
-
-    TITLE = "Loss"
     TRAIN, TEST = "train_loss", "test_loss"
 
     def toggle_log_scale(self) -> None:
@@ -76,7 +80,7 @@ class LossChart(CurvesChart):
     def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
         steps = sorted({change.step for change in snapshot.changes})
         return Axes(
-            title=self.TITLE,
+            title=self.title(),
             log_y=self.log_y,
             xlim=xlim,
             ylim=ylim,

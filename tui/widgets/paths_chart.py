@@ -11,6 +11,7 @@ import numpy as np
 from rich.text import Text
 
 from nn.surfaces import contour_grid, get_surface, textbook_paths
+from tui.i18n import tr
 from tui.widgets.plot import Axes, Chart, Series, figure, run_style, stacked
 
 CONTOUR_LEVELS = 7
@@ -49,7 +50,7 @@ class PathsChart(Chart):
     def draw(self, width: int, height: int) -> Text:
         from tui.keys import key_for  # the keys table lists the charts: import it late
 
-        surface = get_surface(self.surface)
+        surface, lang = get_surface(self.surface), self.lang
         # One grid point per character cell: contour lines come out as continuous dots.
         columns, rows = max(width - 8, 2), max(height - 5, 2)
         xs, ys, values = contour_grid(surface, columns)
@@ -60,9 +61,10 @@ class PathsChart(Chart):
         for index, (name, path) in enumerate(textbook_paths(self.surface).items()):
             color, marker = run_style(index)
             series.append(Series(path[:, 0], path[:, 1], color, marker))
-            diverged = " (diverged)" if len(path) < 31 else ""
+            diverged = " " + tr("chart.path_diverged", lang) if len(path) < 31 else ""
             key.append(f"━━ {name}{diverged}  ", style=f"bold {color}")
-        key.append(f"{key_for('next_surface')}: next surface", style="dim")
+        key.append(tr("chart.next_surface", lang, key=key_for("next_surface")), style="dim")
         (x_range, y_range) = surface.default_range
-        axes = Axes(title=f"{surface.title}: {surface.formula}", xlim=x_range, ylim=y_range)
+        title = f"{tr(f'surface.{self.surface}', lang)}: {surface.formula}"
+        axes = Axes(title=title, xlim=x_range, ylim=y_range)
         return stacked([key, figure(width, height - 1, series, axes=axes)])

@@ -5,7 +5,8 @@ charts describe what to draw as plain data (`Series`, `Bars`) and get back a Ric
 `Chart` is the base widget of every chart tab: it draws a new picture in a worker thread
 only when its data or its size changed, and repaints only the cells that differ from the
 picture on screen. The helpers `steady_end`, `steady_limits` and `thin_steps` keep axes
-and points in place between two redraws, so that few cells do.
+and points in place between two redraws, so that few cells do. A chart's words come from
+the catalogue (tui/i18n.py) in the app's language, and a new language redraws it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from nn import Snapshot
+from tui.i18n import tr
 from tui.messages import PictureDrawn
 from tui.theme import no_color, run_color, run_marker
 
@@ -334,10 +336,6 @@ class Chart(Widget):
     DEFAULT_CSS = (Path(__file__).with_name("charts.tcss")).read_text(encoding="utf-8")
     chart_name: ClassVar[str] = ""  # its tab (tui/widgets/charts_panel.py lists the charts)
     MIN_HEIGHT = 8  # rows below which a plot is all frame and no data: say so instead
-    TOO_SHORT = (
-        "Too little room to draw this chart: close the claims panel ({key}) or make the "
-        "terminal taller."
-    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -357,6 +355,14 @@ class Chart(Widget):
         """The data changed: draw a new picture."""
         self._version += 1
         self._request()
+
+    @property
+    def lang(self) -> str:
+        """The app's language, which the picture is drawn in (read in the drawing thread)."""
+        return self.app.lang
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self.invalidate, init=False)
 
     def on_resize(self) -> None:
         self._request()
@@ -384,7 +390,8 @@ class Chart(Widget):
             if height < self.MIN_HEIGHT:
                 from tui.keys import key_for  # the keys table lists the charts: import it late
 
-                picture = Text(self.TOO_SHORT.format(key=key_for("toggle_claims")), style="dim")
+                too_short = tr("chart.too_short", self.lang, key=key_for("toggle_claims"))
+                picture = Text(too_short, style="dim")
             else:
                 picture = self.draw(width, height)
         except Exception:
@@ -444,8 +451,6 @@ def changed_spans(old: Sequence[Strip], new: Sequence[Strip]) -> list[tuple[int,
 class SnapshotChart(Chart):
     """A chart of the latest snapshot; the panel hands it one only while it is visible."""
 
-    EMPTY = "No data yet: start training to fill this chart."
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: Snapshot | None = None
@@ -467,7 +472,7 @@ class SnapshotChart(Chart):
 
     def draw(self, width: int, height: int) -> Text:
         if self.snapshot is None or not self.snapshot.runs:
-            return Text(self.EMPTY, style="dim")
+            return Text(tr("chart.empty", self.lang), style="dim")
         return self.draw_snapshot(self.snapshot, width, height)
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:

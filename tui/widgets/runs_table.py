@@ -8,7 +8,8 @@ few segments, so a snapshot costs one short line a run.
 
 Columns never scroll out of sight: when the table is narrower than its columns, the
 "differs" column shrinks first, then the least needed columns (steps/s, epoch, train
-loss) are left out, so name, step, test figures and status always show.
+loss) are left out, so name, step, test figures and status always show. Headers, statuses
+and what differs are words of the app's language, redrawn when it changes.
 """
 
 from __future__ import annotations
@@ -28,25 +29,25 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from nn.snapshot import DIVERGED, TRAINING, RunSnapshot, Snapshot
-from tui.i18n import tr
+from tui.i18n import choice, tr
 from tui.messages import RunSelected
 from tui.theme import run_color
 
-COLUMNS = (
-    "col_run",
-    "col_differs",
-    "col_step",
-    "col_epoch",
-    "col_train_loss",
-    "col_test_loss",
-    "col_test_acc",
-    "col_speed",
-    "col_status",
+COLUMNS = (  # each is also the catalogue key of its header, under "runs."
+    "run",
+    "differs",
+    "step",
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "test_acc",
+    "speed",
+    "status",
 )
-NUMERIC = {"col_step", "col_epoch", "col_train_loss", "col_test_loss", "col_test_acc", "col_speed"}
+NUMERIC = {"step", "epoch", "train_loss", "test_loss", "test_acc", "speed"}
 DIFFERS_WIDTH = 18  # the widest a "differs" cell is shown
 DIFFERS_MIN = 10  # ... and the narrowest, before whole columns are left out
-OPTIONAL = ("col_speed", "col_epoch", "col_train_loss")  # left out first when narrow
+OPTIONAL = ("speed", "epoch", "train_loss")  # left out first when narrow
 GAP = 2  # blank cells between two columns
 PADDING = 1  # blank cells left of the first column
 
@@ -58,10 +59,19 @@ def _number(value: float, spec: str) -> str:
 def status_label(run: RunSnapshot, playing: bool, lang: str) -> str:
     """The status a student reads: a training run whose trainer is paused says paused."""
     if run.status == DIVERGED:
-        return tr("diverged", lang, step=run.diverged_step)
+        return tr("status.diverged", lang, step=run.diverged_step)
     if run.status == TRAINING and not playing:
-        return tr("paused", lang)
-    return tr(run.status, lang)
+        return tr("status.paused", lang)
+    return tr(f"status.{run.status}", lang)
+
+
+def differs(run: RunSnapshot, lang: str) -> str:
+    """What differs from the first run, e.g. "lr=0.1, dropout=0.2", in the app's words."""
+    if not run.changed:
+        return tr("runs.base", lang)
+    return ", ".join(
+        f"{tr(f'setting_short.{key}', lang)}={choice(value, lang)}" for key, value in run.changed
+    )
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -75,17 +85,16 @@ def _fit(text: str, width: int, right: bool = False) -> str:
 
 def cells(run: RunSnapshot, playing: bool, lang: str, show_speed: bool = True) -> dict[str, str]:
     """The text of every column for one run."""
-    differs = tr("base", lang) if run.differences == "base" else run.differences
     return {
-        "col_run": run.name,
-        "col_differs": _fit(differs, DIFFERS_WIDTH).rstrip(),
-        "col_step": str(run.step),
-        "col_epoch": _number(run.epoch, ".1f"),
-        "col_train_loss": _number(run.train_loss, ".4f"),
-        "col_test_loss": _number(run.test_loss, ".4f"),
-        "col_test_acc": _number(100 * run.test_accuracy, ".1f") + "%",
-        "col_speed": _number(run.steps_per_second, ",.0f") if show_speed and run.step else "—",
-        "col_status": status_label(run, playing, lang),
+        "run": run.name,
+        "differs": _fit(differs(run, lang), DIFFERS_WIDTH).rstrip(),
+        "step": str(run.step),
+        "epoch": _number(run.epoch, ".1f"),
+        "train_loss": _number(run.train_loss, ".4f"),
+        "test_loss": _number(run.test_loss, ".4f"),
+        "test_acc": _number(100 * run.test_accuracy, ".1f") + "%",
+        "speed": _number(run.steps_per_second, ",.0f") if show_speed and run.step else "—",
+        "status": status_label(run, playing, lang),
     }
 
 
@@ -99,7 +108,7 @@ def layout(widths: dict[str, int], available: int) -> dict[str, tuple[int, int]]
 
     overflow = total() - available
     if overflow > 0:
-        widths["col_differs"] = max(DIFFERS_MIN, widths["col_differs"] - overflow)
+        widths["differs"] = max(DIFFERS_MIN, widths["differs"] - overflow)
     for key in OPTIONAL:
         if total() <= available:
             break
@@ -126,10 +135,10 @@ class RunsTable(ScrollView, can_focus=True):
     show_speed: ClassVar[bool] = True  # off in snapshot tests: steps/s depends on the machine
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    def __init__(self, lang: str = "en", **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.lang = lang
         self.names: tuple[str, ...] = ()
+        self._shown: tuple[Snapshot, bool] | None = None  # the last snapshot, and playing
         self._cells: dict[str, dict[str, str]] = {}
         self._widths: dict[str, int] = {}
         self._layout: dict[str, tuple[int, int]] = {}
@@ -154,17 +163,30 @@ class RunsTable(ScrollView, can_focus=True):
         return self._cells[run][column]
 
     def column_label(self, column: str) -> str:
-        return tr(column, self.lang)
+        return tr(f"runs.{column}", self.app.lang)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._show_lang, init=False)
+
+    def _show_lang(self) -> None:
+        """Headers and words in the new language; columns fit them anew."""
+        self._widths, self._cells = {}, {name: {} for name in self.names}
+        self._lines.clear()
+        if self._shown is not None:
+            self.show(*self._shown)
+        self.refresh()
 
     # -- keeping up with the trainer -------------------------------------------------------
 
     def show(self, snapshot: Snapshot, playing: bool) -> None:
         """Bring the rows in line with the snapshot, repainting only rows that changed."""
+        self._shown = (snapshot, playing)
         if snapshot.names != self.names:
             self._set_rows(snapshot)
         changed = set()
+        lang = self.app.lang
         for row, run in enumerate(snapshot.runs):
-            new = cells(run, playing, self.lang, self.show_speed)
+            new = cells(run, playing, lang, self.show_speed)
             if new != self._cells.get(run.name):
                 self._cells[run.name] = new
                 changed.add(row)
@@ -182,11 +204,6 @@ class RunsTable(ScrollView, can_focus=True):
         self.virtual_size = Size(0, len(self.names) + 1)
         self.refresh(layout=True)
         self.cursor_row = self.names.index(selected) if selected in self.names else 0
-
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
-        self._widths = {}
-        self.refresh()
 
     def _grow_widths(self) -> bool:
         """Widen columns to what they hold; True when one grew (widths never shrink while
@@ -257,7 +274,7 @@ class RunsTable(ScrollView, can_focus=True):
         if row == self.cursor_row:
             style += self.get_component_rich_style("runs-table--cursor")
         name_style = Style(bold=True, color=run_color(row))
-        return self._line(self._cells.get(name, {}), width, style, {"col_run": name_style})
+        return self._line(self._cells.get(name, {}), width, style, {"run": name_style})
 
     def _line(
         self, texts: dict[str, str], width: int, style: Style, styles: dict[str, Style]

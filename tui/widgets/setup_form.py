@@ -1,9 +1,10 @@
 """The setup form: the selected run's config, field by field, validated in place.
 
 Each edit builds a candidate with `RunConfig.with_changes`; a `ConfigError` is shown
-under its field (its `reason`, in the core's words) and nothing is applied. A valid
-edit is posted as `SettingsEdited`; the screen decides whether it applies live or on
-reset. The form never trains and never talks to the trainer.
+under its field (why, said in the app's language from the error's code) and nothing is
+applied. A valid edit is posted as `SettingsEdited`; the screen decides whether it applies
+live or on reset. The form never trains and never talks to the trainer. Labels, value
+words ("linear", "full", units) and errors follow the app's language.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from nn.config import ACTIVATIONS, INITS, LIVE_FIELDS, ConfigError, RunConfig
 from nn.optimizers import OPTIMIZERS
-from tui.i18n import tr
+from tui.i18n import choice, reason, tr, words
 from tui.messages import ApplyAllChanged, SettingsEdited
 
 
@@ -27,7 +28,7 @@ from tui.messages import ApplyAllChanged, SettingsEdited
 class Field:
     """One setting of a run as the form shows it."""
 
-    key: str  # the i18n label key, and the widget id
+    key: str  # the setting (its label is `setting.KEY` in the catalogue), and the widget id
     kind: str  # select, number, integer, batch, layers, budget, switch
     choices: tuple[str, ...] = ()
 
@@ -55,7 +56,13 @@ class Field:
             if unit == "steps":
                 return {"steps": amount, "epochs": 0.0}  # epochs, when set, would win
             if isinstance(amount, float) and not amount > 0:  # 0 epochs means "use steps"
-                raise ConfigError("epochs", f"must be greater than 0, got {amount:g}")
+                raise ConfigError(
+                    "epochs",
+                    f"must be greater than 0, got {amount:g}",
+                    "greater_than",
+                    bound=0,
+                    value=amount,
+                )
             return {"epochs": amount}
         return {self.key: value}
 
@@ -64,8 +71,8 @@ class Field:
         text = text.strip()
         if self.kind == "layers":
             return [_number(part.strip(), integer=True) for part in text.split(",")] if text else []
-        if self.kind == "batch" and text == "full":
-            return text
+        if self.kind == "batch" and text.lower() in words("choice.full"):
+            return "full"
         if self.kind == "budget":
             return _budget(text)
         return _number(text, integer=self.kind in ("integer", "batch"))
@@ -81,20 +88,17 @@ def _number(text: str, integer: bool) -> Any:
             return text
 
 
-STEP_UNITS = ("", "s", "step", "steps", "스텝")
-EPOCH_UNITS = ("e", "ep", "epoch", "epochs", "에폭", "에포크")
-
-
 def _budget(text: str) -> tuple[str, Any] | str:
-    """Text like "3000", "3000 steps" or "20 epochs" (or 스텝, 에폭) to ("steps" | "epochs",
-    amount); what does not parse goes through as text, for the core to name."""
+    """Text like "3000", "3000 steps" or "20 epochs" (in any language of the catalogue) to
+    ("steps" | "epochs", amount); what does not parse goes through as text, for the core
+    to name."""
     match = re.fullmatch(r"([-+0-9.eE]*[0-9.])\s*(\D*)", text)
     if match is None:
         return text
     amount, unit = match.groups()
-    if unit.lower() in EPOCH_UNITS:
+    if unit.lower() in words("unit.epochs") | words("form.epoch_words"):
         return ("epochs", _number(amount, integer=False))
-    if unit.lower() in STEP_UNITS:
+    if unit.lower() in {""} | words("unit.steps") | words("form.step_words"):
         steps = _number(amount, integer=True)
         whole = isinstance(steps, float) and steps.is_integer()  # "1e3 steps"
         return ("steps", int(steps) if whole else steps)
@@ -104,7 +108,7 @@ def _budget(text: str) -> tuple[str, Any] | str:
 def budget_text(value: tuple[str, Any], lang: str) -> str:
     """("steps", 600) as "600 steps", in the interface's language."""
     unit, amount = value
-    return f"{_text(amount)} {tr(f'unit_{unit}', lang)}"
+    return f"{_text(amount)} {tr(f'unit.{unit}', lang)}"
 
 
 FIELDS = (
@@ -132,35 +136,41 @@ def _text(value: Any) -> str:
 class SetupForm(VerticalScroll):
     """The selected run's settings; `show` fills it, edits come back as messages."""
 
-    def __init__(self, lang: str = "en", **kwargs) -> None:
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.lang = lang
         self.run_name: str | None = None
         self.config: RunConfig | None = None  # what is shown: the run's config plus edits
         self._shown: dict[str, Any] = {}
+        self._errors: dict[str, ConfigError] = {}  # field → why its value was refused
+
+    @property
+    def lang(self) -> str:
+        return self.app.lang
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="row"):
-            yield Label(tr("apply_all", self.lang), id="label-apply_all", classes="label")
+            yield Label(id="label-apply_all", classes="label")
             yield Switch(False, id="apply_all")
         for field in FIELDS:
             with Horizontal(classes="row"):
-                suffix = "" if field.live else "*"
-                yield Label(
-                    tr(field.key, self.lang) + suffix, id=f"label-{field.key}", classes="label"
-                )
-                yield self._widget(field)
+                yield Label(id=f"label-{field.key}", classes="label")
+                yield self._widget(field, self.lang)
             yield Static("", id=f"error-{field.key}", classes="error")
-        yield Static(self._legend(), id="legend")
+        yield Static(id="legend")
 
-    def _legend(self) -> str:
-        return "* " + tr("on_reset", self.lang)
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._show_lang)
 
     @staticmethod
-    def _widget(field: Field) -> Widget:
+    def _options(field: Field, lang: str, extra: Any = None) -> list[tuple[str, Any]]:
+        """A select's options, labelled in `lang` (plus `extra`, a value not among them)."""
+        values = [*field.choices, *([] if extra is None else [extra])]
+        return [(choice(value, lang), value) for value in values]
+
+    @classmethod
+    def _widget(cls, field: Field, lang: str) -> Widget:
         if field.kind == "select":
-            options = [(choice, choice) for choice in field.choices]
-            return Select(options, allow_blank=False, compact=True, id=field.key)
+            return Select(cls._options(field, lang), allow_blank=False, compact=True, id=field.key)
         if field.kind == "switch":
             return Switch(False, id=field.key)
         return Input(compact=True, id=field.key, select_on_focus=True)
@@ -180,9 +190,7 @@ class SetupForm(VerticalScroll):
         """Show a run's config. Fields whose value did not change keep what the user typed."""
         fresh = name != self.run_name
         self.run_name, self.config = name, config
-        title = f"{tr('setup', self.lang)}: {name}"
-        if self.border_title != title:  # setting it always repaints the whole form
-            self.border_title = title
+        self._show_title()
         with self.prevent(Input.Changed, Select.Changed, Switch.Changed):
             for field in FIELDS:
                 value = field.value(config)
@@ -190,39 +198,62 @@ class SetupForm(VerticalScroll):
                     continue
                 self._shown[field.key] = value
                 self._set_widget(field, value)
-                self._show_error(field, "")
+                self._show_error(field, None)
+
+    def _show_title(self) -> None:
+        if self.run_name is not None:
+            title = f"{tr('panel.setup', self.lang)}: {self.run_name}"
+            if self.border_title != title:  # setting it always repaints the whole form
+                self.border_title = title
 
     def _set_widget(self, field: Field, value: Any) -> None:
         widget = self.query_one(f"#{field.key}")
         if isinstance(widget, Select):
-            if value not in field.choices:  # a fixed std for init, e.g. 0.01
-                widget.set_options([(c, c) for c in field.choices] + [(_text(value), value)])
+            extra = None if value in field.choices else value  # a fixed std for init, say 0.01
+            widget.set_options(self._options(field, self.lang, extra))
             widget.value = value
         elif isinstance(widget, Switch):
             widget.value = bool(value)
         elif isinstance(widget, Input):
-            widget.value = budget_text(value, self.lang) if field.kind == "budget" else _text(value)
+            if field.kind == "budget":
+                widget.value = budget_text(value, self.lang)
+            else:
+                widget.value = choice(value, self.lang) if value == "full" else _text(value)
 
-    def _show_error(self, field: Field, reason: str) -> None:
-        error = self.query_one(f"#error-{field.key}", Static)
-        error.update(reason)
-        error.set_class(bool(reason), "-shown")
+    def _show_error(self, field: Field, error: ConfigError | None) -> None:
+        if error is None:
+            self._errors.pop(field.key, None)
+        else:
+            self._errors[field.key] = error
+        shown = self.query_one(f"#error-{field.key}", Static)
+        shown.update("" if error is None else reason(error, self.lang))
+        shown.set_class(error is not None, "-shown")
         # Not Textual's own "-invalid": Input sets and clears that one itself when it runs
         # its validators (on change, submit and blur), which would unmark a bad value.
-        self.query_one(f"#{field.key}").set_class(bool(reason), "-bad-value")
+        self.query_one(f"#{field.key}").set_class(error is not None, "-bad-value")
 
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
-        self.query_one("#label-apply_all", Label).update(tr("apply_all", lang))
+    def _show_lang(self) -> None:
+        """Every word of the form in the app's language: labels, value words, errors."""
+        lang = self.lang
+        self.query_one("#label-apply_all", Label).update(tr("form.apply_all", lang))
         for field in FIELDS:
             suffix = "" if field.live else "*"
-            self.query_one(f"#label-{field.key}", Label).update(tr(field.key, lang) + suffix)
-        self.query_one("#legend", Static).update(self._legend())
-        if "budget" in self._shown:  # its units are words
-            with self.prevent(Input.Changed):
-                self._set_widget(BY_KEY["budget"], self._shown["budget"])
-        if self.run_name is not None:
-            self.border_title = f"{tr('setup', lang)}: {self.run_name}"
+            label = tr(f"setting.{field.key}", lang) + suffix
+            self.query_one(f"#label-{field.key}", Label).update(label)
+        self.query_one("#legend", Static).update("* " + tr("form.on_reset", lang))
+        self._show_title()
+        with self.prevent(Input.Changed, Select.Changed):
+            for field in FIELDS:
+                if field.kind == "select":
+                    select = self.query_one(f"#{field.key}", Select)
+                    value = self._shown.get(field.key, select.value)
+                    extra = None if value in field.choices else value
+                    select.set_options(self._options(field, lang, extra))
+                    select.value = value
+                elif field.key in self._shown and field.kind in ("budget", "batch"):
+                    self._set_widget(field, self._shown[field.key])  # their words
+        for key, error in self._errors.items():
+            self.query_one(f"#error-{key}", Static).update(reason(error, lang))
 
     # -- editing ---------------------------------------------------------------------------
 
@@ -234,12 +265,13 @@ class SetupForm(VerticalScroll):
         try:
             candidate = self.config.with_changes(**field.changes(value))
         except ConfigError as error:
-            self._show_error(field, error.reason)
+            self._show_error(field, error)
             return None
-        except (TypeError, ValueError) as error:
-            self._show_error(field, str(error))
+        except (TypeError, ValueError):
+            message = f"not a usable value: {value!r}"
+            self._show_error(field, ConfigError(key, message, "not_usable", value=value))
             return None
-        self._show_error(field, "")
+        self._show_error(field, None)
         return candidate
 
     def _edit(self, key: str, value: Any) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from nn import Snapshot
+from tui.i18n import tr
 from tui.theme import no_color, run_marker
 from tui.widgets.plot import (
     Axes,
@@ -26,14 +27,17 @@ class WeightsChart(SnapshotChart):
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         run = snapshot.run(self.selected) if self.selected in snapshot.names else snapshot.runs[0]
-        heading = Text(f"Weights of {run.name}, per layer", style="bold", no_wrap=True, end="")
+        lang = self.lang
+        heading = Text(
+            tr("chart.weights_heading", lang, run=run.name), style="bold", no_wrap=True, end=""
+        )
         panels = [
             Histogram(f"W{layer.index}", layer.weight_hist, layer.weight_edges)
             for layer in run.layers
         ]
         histogram_height = (height - 2) // 2
         depth = max(len(r.layers) for r in snapshot.runs)
-        categories = [f"L{i}" for i in range(1, depth + 1)]
+        categories = [tr("chart.layer", lang, index=i) for i in range(1, depth + 1)]
         groups = [
             [layer.near_zero for layer in r.layers] + [0.0] * (depth - len(r.layers))
             for r in snapshot.runs
@@ -41,7 +45,7 @@ class WeightsChart(SnapshotChart):
         colors = [run_style(index)[0] for index in range(len(snapshot.runs))]
         symbols = [run_marker(index) for index in range(len(colors))] if no_color() else None
         bars = Bars(categories, groups, colors, symbols=symbols)
-        axes = Axes(title="Fraction of weights with |w| < 0.001, per layer", ylim=(0.0, 1.0))
+        axes = Axes(title=tr("chart.near_zero", lang), ylim=(0.0, 1.0))
         return stacked(
             [
                 heading,
