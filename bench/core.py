@@ -40,6 +40,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 from nn import Comparison, DataConfig, OptimizerConfig, RunConfig  # noqa: E402
+from nn.config import MAX_STEPS  # noqa: E402
 
 FIVE_OPTIMIZERS = (
     ("sgd", 0.1),
@@ -82,7 +83,7 @@ def blas_info() -> dict[str, object]:
 
 def endless(config: RunConfig) -> RunConfig:
     """The same run with a budget that a benchmark cannot exhaust."""
-    return config.with_changes(steps=10**9)
+    return config.with_changes(steps=MAX_STEPS)
 
 
 def mlp_config() -> RunConfig:

@@ -295,10 +295,11 @@ def headless_steps_per_s(target: str, seconds: float) -> tuple[float, float]:
     """The preset's runs stepped in a plain loop, no snapshots: the core's own pace, as
     (steps per second, steps per CPU second). Without the preset's budget, which could end
     before the loop does (batch-norm trains 200 steps); with its timeline, as the app."""
+    from nn.config import MAX_STEPS
     from presets.loader import load_scenario
 
     preset = load_scenario(target)
-    endless = [config.with_changes(steps=10**9, epochs=0.0) for config in preset.run_configs()]
+    endless = [config.with_changes(steps=MAX_STEPS, epochs=0.0) for config in preset.run_configs()]
     comparison = preset.comparison(endless)
     comparison.step(200)  # warm up
     steps, start, cpu = 0, time.perf_counter(), time.process_time()

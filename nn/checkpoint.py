@@ -18,11 +18,12 @@ import numpy as np
 
 from nn.comparison import Comparison
 from nn.data import Dataset
+from nn.errors import Explained
 
 VERSION = 1
 
 
-class CheckpointError(ValueError):
+class CheckpointError(Explained, ValueError):
     """A checkpoint file cannot be read back: corrupt, truncated or of a newer version."""
 
 
@@ -49,13 +50,27 @@ def load(path: str | Path, dataset: Dataset | None = None) -> Comparison:
             meta = json.loads(str(stored["meta"]))
             arrays = {name: stored[name] for name in stored.files if name != "meta"}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise CheckpointError(f"{path}: not a readable checkpoint ({error})") from None
+        raise CheckpointError(
+            f"{path}: not a readable checkpoint ({error})",
+            "checkpoint_unreadable",
+            where=str(path),
+            problem=str(error),
+        ) from None
     version = meta.pop("version", None)
     if version != VERSION:
         raise CheckpointError(
-            f"{path}: a checkpoint of version {version}; this trainlab reads version {VERSION}"
+            f"{path}: a checkpoint of version {version}; this trainlab reads version {VERSION}",
+            "checkpoint_version",
+            where=str(path),
+            version=version,
+            supported=VERSION,
         )
     try:
         return Comparison.from_state(meta, arrays, dataset)
     except (KeyError, TypeError, ValueError) as error:
-        raise CheckpointError(f"{path}: the checkpoint does not fit together ({error})") from None
+        raise CheckpointError(
+            f"{path}: the checkpoint does not fit together ({error})",
+            "checkpoint_mismatch",
+            where=str(path),
+            problem=str(error),
+        ) from None

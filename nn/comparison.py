@@ -25,8 +25,8 @@ import numpy as np
 from nn import measure
 from nn.config import ConfigError, RunConfig, check_live_change, check_memory
 from nn.data import Dataset, load_dataset
-from nn.features import columns_needed, transform
 from nn.errors import UnknownRun
+from nn.features import columns_needed, transform
 from nn.network import StackedNetwork
 from nn.optimizers import Optimizer, make_optimizer
 from nn.snapshot import (

@@ -146,6 +146,9 @@ class DataConfig:
             self.samples <= MAX_SAMPLES,
             "data.samples",
             f"at most {MAX_SAMPLES:,} points for a generated set, got {self.samples:,}",
+            "too_many_samples",
+            bound=MAX_SAMPLES,
+            value=self.samples,
         )
         _check_number(self.noise, "data.noise", low=0)
         _check_number(
@@ -310,12 +313,15 @@ class RunConfig:
             not regression or self.loss == "mse",
             "loss",
             "a regression set's targets are numbers: use mse (with a linear output)",
+            "regression_loss",
         )
         _check(
             isinstance(self.features, tuple | list)
             and all(isinstance(name, str) for name in self.features),
             "features",
             f"must be a list of names, got {self.features!r}",
+            "not_names",
+            value=self.features,
         )
         object.__setattr__(self, "features", tuple(self.features))
         for name in self.features:
@@ -324,6 +330,7 @@ class RunConfig:
             len(set(self.features)) == len(self.features),
             "features",
             "each feature once",
+            "feature_twice",
         )
         columns = self.data.columns
         _check(
@@ -331,6 +338,11 @@ class RunConfig:
             "features",
             f"{self.data.name} has {columns} input column(s); "
             f"{', '.join(self.features)} need(s) {columns_needed(self.features)}",
+            "features_data",
+            name=self.data.name,
+            columns=columns,
+            features=", ".join(self.features),
+            needed=columns_needed(self.features),
         )
         _check(
             (self.output == "softmax") == (self.loss == "cross_entropy"),
@@ -376,7 +388,14 @@ class RunConfig:
         _check_choice(self.dtype, "dtype", DTYPES)
         _check_int(self.seed, "seed")
         _check_int(self.steps, "steps", low=1)
-        _check(self.steps <= MAX_STEPS, "steps", f"at most {MAX_STEPS:,}, got {self.steps:,}")
+        _check(
+            self.steps <= MAX_STEPS,
+            "steps",
+            f"at most {MAX_STEPS:,}, got {self.steps:,}",
+            "too_many_steps",
+            bound=MAX_STEPS,
+            value=self.steps,
+        )
         _check_number(self.epochs, "epochs", low=0, high=MAX_EPOCHS)
 
     # -- derived -------------------------------------------------------------------------

@@ -609,12 +609,22 @@ def parse_measure(raw: Any, where: str) -> Measure:
     if at_step is not None:
         _whole(at_step, f"{where}.at_step", low=0)
         if at_step > MAX_STEPS:
-            raise ClaimError(f"{where}.at_step", f"at most {MAX_STEPS:,}, got {at_step:,}")
+            raise ClaimError(
+                f"{where}.at_step",
+                f"at most {MAX_STEPS:,}, got {at_step:,}",
+                "too_many_steps",
+                bound=MAX_STEPS,
+                value=at_step,
+            )
     if at_epoch is not None:
         at_epoch = _number(at_epoch, f"{where}.at_epoch")
         if not 0 <= at_epoch <= MAX_EPOCHS:
             raise ClaimError(
-                f"{where}.at_epoch", f"must be between 0 and {MAX_EPOCHS:,}, got {at_epoch:g}"
+                f"{where}.at_epoch",
+                f"must be between 0 and {MAX_EPOCHS:,}, got {at_epoch:g}",
+                "epoch_range",
+                bound=MAX_EPOCHS,
+                value=at_epoch,
             )
     if kind == "run" and (at_step is not None or at_epoch is not None):
         raise ClaimError(
@@ -659,7 +669,13 @@ def _parse_path(raw: Any, where: str) -> Path:
     steps = table.get("steps", 30)
     _whole(steps, f"{where}.steps", low=1)
     if steps > MAX_PATH_STEPS:
-        raise ClaimError(f"{where}.steps", f"at most {MAX_PATH_STEPS:,} updates, got {steps:,}")
+        raise ClaimError(
+            f"{where}.steps",
+            f"at most {MAX_PATH_STEPS:,} updates, got {steps:,}",
+            "path_steps",
+            bound=MAX_PATH_STEPS,
+            value=steps,
+        )
     start = table.get("start")
     if start is not None:
         if not (isinstance(start, list) and len(start) == 2):

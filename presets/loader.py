@@ -405,45 +405,81 @@ def _parse_event(raw: dict[str, Any], where: str, configs: dict[str, RunConfig])
     if "view" in raw:
         view = _parse_view(raw["view"], f"{where}.view", configs)
     if (when or view) and not texts:
-        raise ConfigError(f"{where}.caption", "a `when` or a `view` belongs to a caption")
+        raise ConfigError(
+            f"{where}.caption",
+            "a `when` or a `view` belongs to a caption",
+            "stage_without_caption",
+        )
     caption = Caption(step, texts, when, view) if texts else None
     if not changes and caption is None:
         raise ConfigError(where, "an event needs a change, a caption, or both", "empty_event")
     return TimelineEvent(step, run, dict(changes), caption)
 
 
+def _unknown_key(where: str, key: str, known: tuple[str, ...]) -> ConfigError:
+    return ConfigError(
+        f"{where}.{key}",
+        f"unknown key; known ones are {', '.join(known)}",
+        "unknown_key",
+        known=", ".join(known),
+    )
+
+
+def _not_choice(where: str, value: Any, choices: tuple[str, ...] | list[str]) -> ConfigError:
+    return ConfigError(
+        where,
+        f"must be one of {', '.join(choices)}; got {value!r}",
+        "not_choice",
+        choices=", ".join(choices),
+        value=value,
+    )
+
+
 def _parse_condition(raw: Any, where: str, configs: dict[str, RunConfig]) -> Claim:
     """A caption's condition: a claim without an id or a text (`left`, `op`, `right`, …),
     read on the runs as they stand when a snapshot comes."""
     if not isinstance(raw, dict):
-        raise ConfigError(where, f"must be a table like a claim's (left, op, right), got {raw!r}")
+        raise ConfigError(
+            where,
+            f"must be a table like a claim's (left, op, right), got {raw!r}",
+            "not_condition",
+            value=raw,
+        )
     for key in raw:
         if key not in CONDITION_KEYS:
-            known = ", ".join(CONDITION_KEYS)
-            raise ConfigError(f"{where}.{key}", f"unknown key; known ones are {known}")
+            raise _unknown_key(where, key, CONDITION_KEYS)
     return _parse_claim({"id": "when", "text": "when", **raw}, where, "", configs)
 
 
 def _parse_view(raw: Any, where: str, configs: dict[str, RunConfig]) -> View:
     if not isinstance(raw, dict):
-        raise ConfigError(where, f'must be a table like {{ tab = "gradients" }}, got {raw!r}')
+        raise ConfigError(
+            where,
+            f'must be a table like {{ tab = "gradients" }}, got {raw!r}',
+            "not_view",
+            value=raw,
+        )
     for key in raw:
         if key not in VIEW_KEYS:
-            raise ConfigError(
-                f"{where}.{key}", f"unknown key; known ones are {', '.join(VIEW_KEYS)}"
-            )
+            raise _unknown_key(where, key, VIEW_KEYS)
     for key in ("tab", "run", "x", "surface"):
         if key in raw and not isinstance(raw[key], str):
-            raise ConfigError(f"{where}.{key}", f"must be text, got {raw[key]!r}")
+            raise ConfigError(
+                f"{where}.{key}", f"must be text, got {raw[key]!r}", "not_text", value=raw[key]
+            )
     if "run" in raw:
         _check_run(raw["run"], f"{where}.run", configs)
     if "log" in raw and not isinstance(raw["log"], bool):
-        raise ConfigError(f"{where}.log", f"must be true or false, got {raw['log']!r}")
+        raise ConfigError(
+            f"{where}.log",
+            f"must be true or false, got {raw['log']!r}",
+            "not_bool",
+            value=raw["log"],
+        )
     if "x" in raw and raw["x"] not in X_AXES:
-        raise ConfigError(f"{where}.x", f"must be one of {', '.join(X_AXES)}; got {raw['x']!r}")
+        raise _not_choice(f"{where}.x", raw["x"], X_AXES)
     if "surface" in raw and raw["surface"] not in SURFACES:
-        known = ", ".join(SURFACES)
-        raise ConfigError(f"{where}.surface", f"must be one of {known}; got {raw['surface']!r}")
+        raise _not_choice(f"{where}.surface", raw["surface"], list(SURFACES))
     return View(**{key: raw.get(key) for key in VIEW_KEYS}, where=where)
 
 
@@ -452,16 +488,18 @@ def check_views(preset: Preset, tabs: tuple[str, ...], parts: tuple[str, ...]) -
     knows its tabs and parts; a preset names them). PresetError names the key."""
     for view in preset.views():
         if view.tab is not None and view.tab not in tabs:
-            raise PresetError(
-                f"{preset.path}: {view.where}.tab: must be one of {', '.join(tabs)}; "
-                f"got {view.tab!r}"
-            )
+            error = _not_choice(f"{view.where}.tab", view.tab, tabs)
+            raise PresetError(preset.path, str(error), "in_file", error=error)
     for part in preset.hidden:
         if part not in parts:
-            raise PresetError(
-                f"{preset.path}: hide: must name parts of the screen ({', '.join(parts)}); "
-                f"got {part!r}"
+            error = ConfigError(
+                "hide",
+                f"must name parts of the screen ({', '.join(parts)}); got {part!r}",
+                "not_part",
+                parts=", ".join(parts),
+                value=part,
             )
+            raise PresetError(preset.path, str(error), "in_file", error=error)
 
 
 def _parse_pace(value: Any) -> float | None:
@@ -471,7 +509,12 @@ def _parse_pace(value: Any) -> float | None:
     if value == "max":
         return math.inf
     if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
-        raise ConfigError("pace", f'must be a number of steps a second, or "max"; got {value!r}')
+        raise ConfigError(
+            "pace",
+            f'must be a number of steps a second, or "max"; got {value!r}',
+            "bad_pace",
+            value=value,
+        )
     return float(value)
 
 
@@ -479,10 +522,16 @@ def _parse_names(raw: dict[str, Any], key: str, known: tuple[str, ...] | None) -
     """A list of names (`locked`, `hide`), each from `known` when it is given."""
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-        raise ConfigError(key, f"must be a list of names, got {value!r}")
+        raise ConfigError(key, f"must be a list of names, got {value!r}", "not_names", value=value)
     for name in value:
         if known is not None and name not in known:
-            raise ConfigError(key, f"must name settings ({', '.join(known)}); got {name!r}")
+            raise ConfigError(
+                key,
+                f"must name settings ({', '.join(known)}); got {name!r}",
+                "not_setting",
+                known=", ".join(known),
+                value=name,
+            )
     return tuple(value)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import Comparison, RunConfig
+from nn import Comparison, RunConfig, checkpoint
 from nn.config import (
     ConfigError,
     DataConfig,
@@ -23,12 +23,19 @@ from nn.config import (
     check_memory,
 )
 from nn.data import Dataset, load_dataset
-from nn.data.dataset import labels_to_indices
+from nn.data.dataset import labels_to_indices, regression_targets
 from nn.data.images import images_to_dataset, load_images, read_idx, read_idx_folder, write_idx
 from nn.data.user import load_csv, load_npz
 from nn.errors import Explained, toml_failure
 from presets.claims import ClaimError, parse_claim
-from presets.loader import PresetError, load_preset, load_scenario, load_shipped, parse_preset
+from presets.loader import (
+    PresetError,
+    check_views,
+    load_preset,
+    load_scenario,
+    load_shipped,
+    parse_preset,
+)
 from presets.texts import LANGUAGES
 from tui import i18n
 from tui.i18n import catalogue, explain, help_topics, measure_label, reason, tr
@@ -110,6 +117,17 @@ def _with_claim(claim: str, base: str = "") -> str:
     return _preset(f"{base}\n{CLAIMS}\n[[claims]]\nid = '1'\ntext = 't'\n{claim}")
 
 
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def npz_maker(tmp: Path, name: str, **arrays: np.ndarray) -> Callable[[], object]:
+    file = tmp / name
+    np.savez(file, **arrays)
+    return lambda: load_npz(file, train_ratio=0.5, seed=0)
+
+
 def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], object]]:
     """One way to make each mistake the core names, through the code a user goes through."""
     yield lambda: RunConfig(l2="x")
@@ -162,6 +180,51 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
             read_idx(missing)
 
     yield denied_data
+    # bounds, regression and input features
+    yield lambda: DataConfig(samples=10**8)
+    yield lambda: RunConfig(steps=10**9)
+    yield lambda: DataConfig(name="spiral", task="regression")
+    yield lambda: RunConfig(data=DataConfig(name="plane"), output="softmax", loss="cross_entropy")
+    yield lambda: RunConfig(features="x1")
+    yield lambda: RunConfig(features=("x1", "x1"))
+    yield lambda: RunConfig(data=DataConfig(name="sine"), features=("x2",))
+    one_column = Dataset(
+        "one",
+        np.zeros((4, 1)),
+        np.array([0, 1, 0, 1]),
+        np.zeros((2, 1)),
+        np.array([0, 1]),
+        2,
+        ("a", "b"),
+    )
+    yield lambda: Comparison(
+        [RunConfig(features=("x1_x2",), data=DataConfig(name="npz", path="a"))], one_column
+    )
+    yield lambda: load_dataset("plane", samples=1)
+    yield lambda: load_dataset("plane", noise=-1.0)
+    yield lambda: load_dataset("csv", path="x.csv", task="sorting")
+    yield lambda: Dataset(
+        "r",
+        np.zeros((2, 1)),
+        np.array([0.0, np.inf]),
+        np.zeros((2, 1)),
+        np.zeros(2),
+        0,
+        (),
+        task="regression",
+    )
+    yield lambda: regression_targets(np.array(["1.5", "two"]), "w")
+    yield lambda: regression_targets(np.array([1.0, np.nan]), "w")
+    yield npz_maker(tmp, "nofeatures.npz", x=np.zeros((3, 0)), y=np.zeros(3))
+    broken = tmp / "broken.npz"
+    broken.write_bytes(b"not a zip")
+    yield lambda: checkpoint.load(broken)
+    newer = tmp / "newer.npz"
+    np.savez(newer, meta=np.array('{"version": 99}'))
+    yield lambda: checkpoint.load(newer)
+    odd = tmp / "odd.npz"
+    np.savez(odd, meta=np.array('{"version": 1}'))
+    yield lambda: checkpoint.load(odd)
     # runs side by side
     yield lambda: Comparison([])
     yield lambda: Comparison([RunConfig(), RunConfig()])
@@ -203,6 +266,41 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
     yield lambda: parse_preset(
         _preset("[[timeline]]\nstep = 0\nchange = { optimizer = [1] }\n"), "p", "p.toml"
     )
+
+    # a preset's stage directions: pace, views, conditions, classroom locks
+    def staged(head: str = "", event: str = "") -> Callable[[], object]:
+        text = f'title = "t"\n{head}\n[base]\nlayers = [4]\nsteps = 10\n'
+        if event:
+            text += f"[[timeline]]\nstep = 0\n{event}\n"
+        return lambda: parse_preset(text, "p", "p.toml")
+
+    yield staged("pace = 0")
+    yield staged('locked = "lr"')
+    yield staged('locked = ["colour"]')
+    yield staged("view = 3")
+    yield staged("view = { colour = 1 }")
+    yield staged("view = { tab = 3 }")
+    yield staged("view = { log = 1 }")
+    yield staged('view = { x = "minutes" }')
+    yield staged("", "caption = 'c'\nwhen = 3")
+    yield staged("", "caption = 'c'\nwhen = { colour = 1 }")
+    yield staged("", "view = { tab = 'loss' }\nchange = { lr = 0.1 }")
+    yield lambda: parse_claim(_run_table(at_epoch=-1.0), "c")
+    yield lambda: parse_claim(_run_table(at_step=10**9), "c")
+    yield lambda: parse_claim(
+        _claim(
+            left={
+                "metric": "sign_changes",
+                "path": {"optimizer": "sgd", "lr": 0.1, "steps": 10**8},
+            },
+            right=1,
+        ),
+        "c",
+    )
+    head = 'title = "t"\nhide = ["form"]\nview = { tab = "loss" }\n[base]\nlayers = [4]\n'
+    shown = load_preset(_write(tmp / "views.toml", head))
+    yield lambda: check_views(shown, ("accuracy",), ("form",))
+    yield lambda: check_views(shown, ("loss",), ("claims",))
     yield lambda: parse_preset(_preset("[[timeline]]\nstep = 1\n"), "p", "p.toml")
     yield lambda: parse_preset(_preset("[[timeline]]\nstep = -1\ncaption = 'c'\n"), "p", "p.toml")
     yield lambda: parse_preset(_preset("[[timeline]]\nstep = 0\ncaption = 3\n"), "p", "p.toml")

@@ -81,7 +81,12 @@ def load_dataset(
             name, path=path, full=full, train_limit=train_limit, test_limit=test_limit
         )
     if task not in TASKS:
-        raise DataError(f"task={task!r} must be one of {', '.join(TASKS)}")
+        raise DataError(
+            f"task={task!r} must be one of {', '.join(TASKS)}",
+            "unknown_task",
+            task=task,
+            known=", ".join(TASKS),
+        )
     if name in REGRESSION_NAMES:
         dataset = make_regression(
             name, samples=samples, noise=noise, train_ratio=train_ratio, seed=seed

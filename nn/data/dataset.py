@@ -61,7 +61,12 @@ class Dataset:
                 )
             if self.task == REGRESSION:
                 if not np.all(np.isfinite(y)):
-                    raise DataError(f"{self.name}: targets in y_{part} must be finite numbers")
+                    raise DataError(
+                        f"{self.name}: targets in y_{part} must be finite numbers",
+                        "targets_not_finite",
+                        where=self.name,
+                        part=part,
+                    )
             elif y.size and (y.min() < 0 or y.max() >= self.n_classes):
                 raise DataError(
                     f"{self.name}: labels in y_{part} must lie in 0..{self.n_classes - 1}",
@@ -195,12 +200,21 @@ def regression_targets(values: np.ndarray, where: str) -> np.ndarray:
             except ValueError:
                 raise DataError(
                     f"{where}: target {str(value).strip()!r} of sample {row} (counting from 0) "
-                    "is not a number; a regression set's labels are numbers"
+                    "is not a number; a regression set's labels are numbers",
+                    "target_not_number",
+                    where=where,
+                    value=str(value).strip(),
+                    row=row,
                 ) from None
         raise
     if not np.all(np.isfinite(targets)):
         row = int(np.argwhere(~np.isfinite(targets.reshape(-1)))[0, 0])
-        raise DataError(f"{where}: target of sample {row} (counting from 0) is not finite")
+        raise DataError(
+            f"{where}: target of sample {row} (counting from 0) is not finite",
+            "target_not_finite",
+            where=where,
+            row=row,
+        )
     return targets.reshape(-1)
 
 

@@ -176,9 +176,19 @@ def make_regression(
 ) -> Dataset:
     """Draw `samples` points of the named regression set, noise added to the targets."""
     if samples < 2:
-        raise DataError(f"{name}: samples={samples} is too few; need one to train and one to test")
+        raise DataError(
+            f"{name}: samples={samples} is too few; need one to train and one to test",
+            "regression_samples",
+            where=name,
+            samples=samples,
+        )
     if noise < 0:
-        raise DataError(f"{name}: noise={noise} must be 0 or more (it is a standard deviation)")
+        raise DataError(
+            f"{name}: noise={noise} must be 0 or more (it is a standard deviation)",
+            "negative_noise",
+            where=name,
+            noise=noise,
+        )
     rng = np.random.default_rng(seed)
     x, t = _REGRESSION[name](samples, rng)
     t = t + noise * rng.standard_normal(t.shape)
