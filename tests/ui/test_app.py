@@ -107,7 +107,8 @@ async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None
         assert screen.pending == {}
 
         # a good value applies live and clears the mark
-        await _type_into(pilot, "lr", "0.05", lambda: screen.configs["base"].optimizer.lr == 0.05)
+        trained = lambda: screen.intended.reported["base"]  # noqa: E731  (the process's)
+        await _type_into(pilot, "lr", "0.05", lambda: trained().optimizer.lr == 0.05)
         assert not form.query_one("#error-lr", Static).has_class("-shown")
 
 
@@ -118,7 +119,7 @@ async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
         assert screen.pending == {"base": {"layers": [4, 4]}}
         assert screen.configs["base"].layers == (8,)
         await pilot.press("escape", "r")
-        await wait_for(pilot, lambda: screen.configs["base"].layers == (4, 4))
+        await wait_for(pilot, lambda: screen.intended.reported["base"].layers == (4, 4))
         assert "layers=(4, 4)" not in cell(screen, "base", "col_differs")  # the base is the base
         assert screen.pending == {}
 
