@@ -1,6 +1,6 @@
 """The training process's loop, driven here in-process by a scripted pipe and on a clock of
 the test's own, so that nothing depends on the machine's speed: what it sends, and how the
-interface's side rebuilds it."""
+interface's side rebuilds it, starts it and stops it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from nn import Comparison, RunConfig
 from nn.snapshot import HISTORY_FIELDS, MEASURING_SHARE, HistoryBuffer
 from presets.loader import parse_preset
 from presets.preset import Preset
-from tui.messages import TrainerNotice
+from tui.messages import SnapshotReady, TrainerNotice
 from tui.training.loop import TrainingLoop
 from tui.training.protocol import (
     Add,
@@ -323,6 +323,39 @@ def wait_until(condition, timeout: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the training process never answered"
         time.sleep(0.01)
+
+
+def test_stopping_is_no_alarm_however_soon_the_process_ends() -> None:
+    """The worst order of events: the process ends and the relay sees it before `stop`
+    goes on after sending Stop. Stopping was marked before, so nothing is reported."""
+    posted: list[Any] = []
+    trainer = Trainer(tiny(), posted.append)
+    write = trainer._write
+
+    def write_then_relay_to_the_end(command: Command) -> None:
+        write(command)
+        if isinstance(command, Stop):
+            trainer.process.join(30)
+            trainer.relay()
+
+    trainer._write = write_then_relay_to_the_end  # type: ignore[method-assign]
+    trainer.stop()
+    assert not trainer.process.is_alive()
+    assert any(isinstance(message, SnapshotReady) for message in posted)
+    assert alarms(posted) == []
+
+
+def test_a_start_that_fails_is_told_once_and_is_no_crash(tmp_path) -> None:
+    posted: list[Any] = []
+    trainer = Trainer(tiny("csv", str(tmp_path / "missing.csv")), posted.append)
+    relay = threading.Thread(target=trainer.relay)
+    relay.start()
+    wait_until(lambda: bool(posted))
+    trainer.send(Toggle())  # keys before the user gives up: ignored, no harm
+    trainer.stop()
+    relay.join(30)
+    assert [(m.key, m.severity) for m in posted] == [("start_failed", "error")]
+    assert "missing.csv" in posted[0].detail
 
 
 def test_a_process_that_dies_is_reported() -> None:

@@ -367,15 +367,16 @@ def train_in_child(preset: Preset, commands: Connection, results: Connection) ->
     devnull = os.open(log, os.O_WRONLY | os.O_CREAT, 0o644)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
-    try:
-        comparison = preset.comparison()
-    except Exception as error:  # bad data, say: tell the user, then wait to be stopped
-        results.send(Notice("start_failed", str(error), "error"))
-        results.close()
-        return
     # BrokenPipe, EOF: the interface has gone, and there is nothing left to report to.
     with contextlib.suppress(BrokenPipeError, EOFError, KeyboardInterrupt):
-        TrainingLoop(comparison, commands, results.send, preset).run()
+        try:
+            comparison = preset.comparison()
+        except Exception as error:  # bad data, say: tell the user, then wait to be stopped
+            results.send(Notice("start_failed", str(error), "error"))
+            while not isinstance(commands.recv(), Stop):
+                pass  # ending now would look to the interface like a crash
+        else:
+            TrainingLoop(comparison, commands, results.send, preset).run()
     results.close()
     # Nothing is left to flush or save: skip the interpreter's teardown (0.2 s with NumPy
     # loaded), which the interface would otherwise wait for when the user quits. An

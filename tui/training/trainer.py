@@ -6,7 +6,8 @@ turns its results into Textual messages.
 
 The relay is a thread worker because reading a pipe blocks: the UI thread only posts and
 reads messages. It also joins each snapshot's history news to the points it had before,
-so the screen sees whole histories.
+so the screen sees whole histories. The process ends by a `Stop` or by its own error;
+only the second is news to the user, so the handle marks itself stopping *before* it asks.
 """
 
 from __future__ import annotations
@@ -88,9 +89,11 @@ class Trainer:
             self.send(watch)
 
     def stop(self) -> None:
-        """Ask the process to finish; it does within one chunk (~15 ms), or is terminated."""
-        self.send(Stop())
-        self._stopping = True
+        """Ask the process to finish; it does within one chunk (~15 ms), or is terminated.
+        Stopping is marked first: the relay may see the process end before `send` returns."""
+        if not self._stopping:
+            self._stopping = True
+            self._write(Stop())
         self.process.join(self.STOP_TIMEOUT)
         if self.process.is_alive():
             self.process.terminate()
