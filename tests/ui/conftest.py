@@ -93,8 +93,9 @@ def main_screen(pilot: Pilot) -> MainScreen:
     return screen
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until `condition` holds (the trainer posts from its own thread)."""
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Let the app run until `condition` holds (the trainer posts from its own process).
+    The timeout only stops a hung test: a loaded machine may take many seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -251,13 +251,22 @@ async def test_quit_mid_training_returns_promptly(app: TrainlabApp) -> None:
     assert app.return_code == 0
 
 
+def highlighted_command(pilot) -> str:
+    """The palette's highlighted entry ("" while it searches): Enter runs that one."""
+    from textual.command import CommandList
+
+    commands = pilot.app.screen.query_one(CommandList)
+    index = commands.highlighted
+    return "" if index is None else str(commands.get_option_at_index(index).prompt)
+
+
 async def test_every_action_is_in_the_command_palette(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"dropout")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "dropout" in highlighted_command(pilot).lower())
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.configs["base"].dropout == 0.2)
 

@@ -114,7 +114,7 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims() -> None:
         assert not panel.display
 
         await pilot.press("space")
-        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await wait_for(pilot, lambda: screen.claims is not None)
         await pilot.pause(0.05)
         assert screen.done and panel.display
         text = panel.shown_text
@@ -142,7 +142,7 @@ async def test_changing_the_setup_marks_the_claims_modified() -> None:
         screen = await ready(pilot)
         await pilot.press("d")  # dropout on the selected run, not in the preset
         await pilot.press("space")
-        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await wait_for(pilot, lambda: screen.claims is not None)
         assert screen.claims.modified
         await pilot.pause(0.05)
         assert "modified — the lecture's setup was changed" in (
@@ -153,7 +153,7 @@ async def test_changing_the_setup_marks_the_claims_modified() -> None:
         await wait_for(pilot, lambda: screen.step == 0 and screen.claims is None)
         assert screen.configs["base"].dropout == 0.2
         await pilot.press("space")
-        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await wait_for(pilot, lambda: screen.claims is not None)
         assert screen.claims.modified
 
 
@@ -162,7 +162,7 @@ async def test_the_claims_speak_korean_and_fall_back_to_english() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("space")
-        await wait_for(pilot, lambda: screen.claims is not None, timeout=5)
+        await wait_for(pilot, lambda: screen.claims is not None)
         await pilot.pause(0.05)
         text = screen.query_one(ClaimsPanel).shown_text
         assert "3개 중 2개 통과" in text
@@ -224,7 +224,7 @@ async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
         assert list(screen.query_one(RunsTable).names) == runs
         await pilot.press("space")
         # three updates (or all: the init presets train one); 32 image nets take a while
-        await wait_for(pilot, lambda: screen.step >= 3 or screen.done, timeout=30)
+        await wait_for(pilot, lambda: screen.step >= 3 or screen.done)
         if not screen.done:
             await pilot.press("space")
             await wait_for(pilot, lambda: not screen.playing)
