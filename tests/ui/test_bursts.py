@@ -5,17 +5,22 @@ process has (the configs its last snapshot reported)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
-from conftest import ready, wait_for
+from conftest import main_screen, ready, wait_for
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
+import tui.screens.main as main_module
 from nn.config import RunConfig
 from tui.app import TrainlabApp
+from tui.messages import SnapshotReady, TrainerNotice
 from tui.screens.main import MainScreen
-from tui.training.protocol import Command, Watch
+from tui.training.loop import TrainingLoop
+from tui.training.protocol import Command, Notice, SnapshotNews, Watch
+from tui.training.trainer import whole_histories
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
 
@@ -138,3 +143,114 @@ async def test_a_burst_that_adds_and_removes_runs_ends_as_slow_keys_do(preset) -
     """A key after `a` acts on the new run, a key after `x` on the run the cursor lands on,
     though the table shows neither yet."""
     await same_keys_both_ways("a]oa]dxwa]x" * 3 + "o", preset)
+
+
+# -- answers in the worst order, on purpose -----------------------------------------------
+
+
+class Pipe:
+    def __init__(self) -> None:
+        self.queue: list[Command] = []
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        return bool(self.queue)
+
+    def recv(self) -> Command:
+        return self.queue.pop(0)
+
+
+class TrainerInThisProcess:
+    """Stands in for Trainer: the training loop runs in the test's own process and answers
+    only when the test says (`answer`), so the order of keys and answers is the test's."""
+
+    def __init__(self, preset, post) -> None:
+        self.post, self.sent, self.outbox = post, 0, []
+        self.pipe, self.results = Pipe(), []
+        self.loop = TrainingLoop(preset.comparison(), self.pipe, self.results.append, preset)
+        self.histories: dict = {}
+        self.process = None
+
+    def send(self, command: Command) -> int:
+        self.sent += 1
+        self.outbox.append(command)
+        return self.sent
+
+    def watch(self, selected, wants_boundary) -> None:
+        pass  # the charts' wishes: not what these tests are about
+
+    def answer(self, count: int | None = None) -> None:
+        """The loop takes the next `count` commands (all: None) and its answers go out."""
+        count = len(self.outbox) if count is None else count
+        self.pipe.queue += self.outbox[:count]
+        del self.outbox[:count]
+        if self.loop.handled == 0 and not self.results:
+            self.loop._publish(detail=True)  # the first snapshot
+        self.loop._handle_commands(block=False)
+        for result in self.results:
+            if isinstance(result, SnapshotNews):
+                snapshot = whole_histories(result.snapshot, result.starts, self.histories)
+                self.post(SnapshotReady(replace(result, snapshot=snapshot)))
+            elif isinstance(result, Notice):
+                self.post(TrainerNotice(result.key, result.detail, result.severity))
+        self.results.clear()
+
+    def stop(self) -> None:
+        pass
+
+    def relay(self) -> None:
+        pass
+
+
+@pytest.fixture
+def in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_module, "Trainer", TrainerInThisProcess)
+
+
+async def answered(pilot: Pilot, screen: MainScreen, count: int | None = None) -> None:
+    trainer = screen.trainer
+    assert isinstance(trainer, TrainerInThisProcess)
+    trainer.answer(count)
+    await pilot.pause()
+
+
+async def test_a_name_used_again_is_the_new_run_not_the_old_one(app, in_this_process) -> None:
+    """`a`, `x`, `a` make base-2, remove it, make base-2 again; an answer that still shows
+    the first base-2 must not make the table settle on it (it goes, and the cursor with it)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(pilot)
+        await answered(pilot, screen)  # the first snapshot
+        await pilot.press("a", "x", "a", "right_square_bracket")
+        assert screen.selected == "base-2" and screen.configs["base-2"].optimizer.lr == 0.02
+        await answered(pilot, screen, 1)  # the first base-2, as it was
+        assert screen.selected == "base-2" and screen.configs["base-2"].optimizer.lr == 0.02
+        await answered(pilot, screen, 1)  # gone
+        await answered(pilot, screen)  # back, and changed
+        table = screen.query_one(RunsTable)
+        assert table.selected == screen.selected == "base-2"
+        assert trained(screen)["base-2"].optimizer.lr == 0.02
+        assert trained(screen)["base"].optimizer.lr == 0.01
+        await pilot.press("right_square_bracket")
+        await answered(pilot, screen)
+        assert trained(screen)["base-2"].optimizer.lr == 0.04
+
+
+async def test_what_the_process_refuses_is_undone_and_said(app, in_this_process) -> None:
+    """The model cannot foresee the memory guard: a copy too big to train is refused by the
+    process, and so is a change to it sent before the answer. The screen ends as the process
+    is, and the user reads why."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(pilot)
+        await answered(pilot, screen)
+        screen.intended.edit(["base"], {"layers": (30_000, 30_000)})  # waits for a reset
+        await pilot.press("a", "right_square_bracket")
+        assert screen.selected == "base-2"
+        assert "base-2" in screen.configs and not screen.intended.settled
+        await answered(pilot, screen)
+        assert list(trained(screen)) == ["base", "tanh"] and screen.intended.settled
+        table = screen.query_one(RunsTable)
+        assert screen.selected == table.selected == "base"
+        assert screen.query_one(SetupForm).run_name == "base"
+        errors = [str(n.message) for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 2
+        assert errors[0].startswith("Cannot add a run: ") and "memory" in errors[0]
+        assert errors[1].startswith("Not applied: ") and "base-2" in errors[1]

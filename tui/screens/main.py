@@ -107,8 +107,11 @@ class MainScreen(Screen):
         self.playing = False
         self.done = False
         # The run the keys act on when the table cannot show it yet: one just added, or
-        # the one the table's cursor will land on when the removed one goes.
+        # the one the table's cursor will land on when the removed one goes; and the
+        # number of the command after which the table shows it (a run of the same name,
+        # removed since, may show before).
         self._selecting: str | None = None
+        self._selecting_after = 0
         self.claims: ClaimsReady | None = None  # the last verdicts, until a reset
 
     def compose(self) -> ComposeResult:
@@ -184,10 +187,8 @@ class MainScreen(Screen):
         self.intended.confirm(news.configs, news.restarts, news.handled)
         table = self.query_one(RunsTable)
         table.show(message.snapshot, message.playing)
-        if self._selecting in table.names:
-            table.select(self._selecting)
-            self._selecting = None
-        elif self._selecting not in self.intended:  # refused by the process: never comes
+        if self._selecting is not None and news.handled >= self._selecting_after:
+            table.select(self._selecting)  # unless the process refused it: then it never comes
             self._selecting = None
         charts = self.query_one(ChartsPanel)
         charts.show_snapshot(message.snapshot, self.selected or "")
@@ -320,7 +321,7 @@ class MainScreen(Screen):
         if self.trainer is None or name not in self.intended:
             return
         try:
-            self._selecting = self.intended.add(name)
+            self._select(self.intended.add(name))
         except ConfigError as error:
             self.notify(tr("add_failed", self.lang) + str(error), severity="error")
             return
@@ -337,8 +338,13 @@ class MainScreen(Screen):
         except (ConfigError, KeyError) as error:
             self.notify(tr("remove_failed", self.lang) + str(error), severity="error")
             return
-        self._selecting = self.intended.names[0]  # where the table's cursor goes then
+        self._select(self.intended.names[0])  # where the table's cursor goes then
         self._show_form()
+
+    def _select(self, name: str) -> None:
+        """Act on `name` from now on; the table selects it once it shows the commands sent."""
+        assert self.trainer is not None
+        self._selecting, self._selecting_after = name, self.trainer.sent
 
     def action_lr_up(self) -> None:
         self._change(self._targets(), lambda config: {"lr": config.optimizer.lr * 2})
