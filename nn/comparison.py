@@ -394,6 +394,7 @@ class Comparison:
         if len(self.runs) == 1:
             raise ConfigError("runs", "a comparison needs at least one run", "no_runs")
         group, index = self._locate(name)
+        self._drain_pending()  # a change queued for this run finds it still there
         self.runs = [run for run in self.runs if run.name != name]
         keep = [i for i in range(len(group.runs)) if i != index]
         self.groups.remove(group)

@@ -319,6 +319,16 @@ def test_the_last_run_cannot_be_removed(spiral):
         comparison.remove_run("only")
 
 
+def test_a_change_queued_before_its_run_is_removed_is_recorded_not_lost(spiral):
+    """The app's keys can change a run and remove it before the next step."""
+    comparison = Comparison([config("kept"), config("gone")], spiral)
+    comparison.change("gone", dropout=0.2)
+    comparison.remove_run("gone")
+    comparison.step(2)
+    assert comparison.names == ["kept"]
+    assert [(c.run, c.setting, c.step) for c in comparison.changes] == [("gone", "dropout", 0)]
+
+
 def test_reset_returns_to_step_0_and_reproduces_the_same_first_steps(spiral):
     comparison = Comparison(NOISY_RUNS, spiral)
     start = all_parameters(comparison)

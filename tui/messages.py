@@ -1,6 +1,7 @@
 """Every custom message of the app, in one place, so the flow of data is easy to follow.
 
-The trainer thread posts `SnapshotReady`, `TrainerNotice` and `ClaimsReady`; widgets post the rest.
+The training process's relay (tui/training/trainer.py) posts `SnapshotReady`,
+`TrainingProgress`, `TrainerNotice` and `ClaimsReady`; widgets post the rest.
 Messages carry plain, immutable data (snapshots, frozen configs), never live arrays.
 """
 
@@ -8,38 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from nn.config import RunConfig
-from nn.snapshot import Snapshot
 from presets.claims import ClaimResult
-
-Boundary = tuple[np.ndarray, np.ndarray, np.ndarray]  # Comparison.decision_grid's result
+from tui.training.protocol import SnapshotNews
 
 
 class SnapshotReady(Message):
-    """The trainer measured the runs: what the table, charts and caption draw."""
+    """The training process measured the runs: what the table, charts and caption draw.
+    `news` is as the process sent it, but with each run's history whole again."""
 
-    def __init__(
-        self,
-        snapshot: Snapshot,
-        boundary: Boundary | None,
-        configs: tuple[RunConfig, ...],
-        step: int,
-        playing: bool,
-        done: bool,
-    ) -> None:
+    def __init__(self, news: SnapshotNews) -> None:
         super().__init__()
-        self.snapshot = snapshot
-        self.boundary = boundary
-        self.configs = configs  # each run's current config, in the snapshot's order
-        self.step = step  # the comparison's step count (the timeline's clock)
-        self.playing = playing
-        self.done = done
+        self.news = news
+        self.snapshot = news.snapshot
+        self.boundary = news.boundary
+        self.step = news.step  # the comparison's step count (the timeline's clock)
+        self.playing = news.playing
+        self.done = news.done
 
 
 class TrainingProgress(Message):

@@ -108,7 +108,8 @@ async def test_bad_values_are_marked_and_never_applied(app: TrainlabApp) -> None
         assert screen.pending == {}
 
         # a good value applies live and clears the mark
-        await _type_into(pilot, "lr", "0.05", lambda: screen.configs["base"].optimizer.lr == 0.05)
+        trained = lambda: screen.intended.reported["base"]  # noqa: E731  (the process's)
+        await _type_into(pilot, "lr", "0.05", lambda: trained().optimizer.lr == 0.05)
         assert not form.query_one("#error-lr", Static).has_class("-shown")
 
 
@@ -119,7 +120,7 @@ async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
         assert screen.pending == {"base": {"layers": [4, 4]}}
         assert screen.configs["base"].layers == (8,)
         await pilot.press("escape", "r")
-        await wait_for(pilot, lambda: screen.configs["base"].layers == (4, 4))
+        await wait_for(pilot, lambda: screen.intended.reported["base"].layers == (4, 4))
         assert "layers=(4, 4)" not in cell(screen, "base", "differs")  # the base is the base
         assert screen.pending == {}
 
@@ -251,13 +252,22 @@ async def test_quit_mid_training_returns_promptly(app: TrainlabApp) -> None:
     assert app.return_code == 0
 
 
+def highlighted_command(pilot) -> str:
+    """The palette's highlighted entry ("" while it searches): Enter runs that one."""
+    from textual.command import CommandList
+
+    commands = pilot.app.screen.query_one(CommandList)
+    index = commands.highlighted
+    return "" if index is None else str(commands.get_option_at_index(index).prompt)
+
+
 async def test_every_action_is_in_the_command_palette(app: TrainlabApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"dropout")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "dropout" in highlighted_command(pilot).lower())
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.configs["base"].dropout == 0.2)
 

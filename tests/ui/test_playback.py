@@ -3,8 +3,6 @@ checked by the core at the end (the same verdicts as `trainlab check`), and the 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from conftest import charts_drawn, main_screen, ready, wait_for
 from textual.pilot import Pilot
@@ -15,7 +13,8 @@ from presets.loader import parse_preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
-from tui.trainer import TrainingLoop
+from tui.training.loop import TrainingLoop
+from tui.training.protocol import Claims, Command, Result, Stop, Toggle
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
@@ -181,30 +180,29 @@ async def test_the_claims_speak_korean_and_fall_back_to_english() -> None:
 
 
 class FakePipe:
-    """The command end of the pipe: a script of commands, then "stop" when the loop waits."""
+    """The command end of the pipe: a script of commands, then Stop when the loop waits."""
 
-    def __init__(self, commands: list[tuple[str, Any]]) -> None:
+    def __init__(self, commands: list[Command]) -> None:
         self.commands = list(commands)
 
     def poll(self, timeout: float = 0.0) -> bool:
         if not self.commands and timeout:
-            self.commands.append(("stop", None))
+            self.commands.append(Stop())
         return bool(self.commands)
 
-    def recv(self) -> tuple[str, Any]:
+    def recv(self) -> Command:
         return self.commands.pop(0)
 
 
 def claims_from_the_app_loop(preset: Preset) -> list:
-    sent: list[tuple] = []
-    loop = TrainingLoop(preset.comparison(), FakePipe([("toggle", None)]), sent.append, preset)
+    sent: list[Result] = []
+    loop = TrainingLoop(preset.comparison(), FakePipe([Toggle()]), sent.append, preset)
     loop.CHUNK_SECONDS = 0.002  # chunks of other sizes than the headless run's
     loop.run()
-    found = [item for item in sent if item[0] == "claims"]
+    found = [item for item in sent if isinstance(item, Claims)]
     assert len(found) == 1
-    _, claims, modified = found[0]
-    assert not modified
-    return claims
+    assert not found[0].modified
+    return found[0].claims
 
 
 @pytest.mark.parametrize("name", ["minibatch-noise", "adaptive-steps", "init-sigmoid"])

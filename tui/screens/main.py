@@ -1,9 +1,12 @@
 """The main screen: setup form, runs table, charts and caption around one trainer.
 
 The screen owns the Trainer (its handle on the training process) and turns keys into
-trainer commands or live changes. Everything it shows comes from `SnapshotReady` messages
-(between snapshots spaced for cost, `TrainingProgress`: the step alone; at the end of a preset,
-`ClaimsReady`: the claims the core checked); it computes no statistics itself.
+commands. What the runs are meant to be (their configs, the edits waiting for a reset) is
+kept by `IntendedRuns`, which computes each key's change from the previous key's result,
+so a burst of keys ends where the same keys pressed slowly end; the form shows it.
+What was measured comes from `SnapshotReady` messages (between snapshots spaced for cost,
+`TrainingProgress`: the step alone; at the end of a preset, `ClaimsReady`: the claims the
+core checked); the screen computes no statistics itself.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from tui.messages import (
     TrainerNotice,
     TrainingProgress,
 )
-from tui.trainer import Trainer
+from tui.training.intended import IntendedRuns
+from tui.training.protocol import Command, Step, Toggle
+from tui.training.trainer import Trainer
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
@@ -65,13 +70,17 @@ class MainScreen(Screen):
         self.preset = preset
         self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
+        self.intended = IntendedRuns(preset.run_configs(), self._send)
         self.snapshot: Snapshot | None = None
-        self.configs: dict[str, RunConfig] = {}  # as last reported, plus changes sent since
-        self.pending: dict[str, dict[str, Any]] = {}  # edits that wait for a reset, by run
         self.step = 0
         self.playing = False
         self.done = False
-        self._select_when_seen: str | None = None
+        # The run the keys act on when the table cannot show it yet: one just added, or
+        # the one the table's cursor will land on when the removed one goes; and the
+        # number of the command after which the table shows it (a run of the same name,
+        # removed since, may show before).
+        self._selecting: str | None = None
+        self._selecting_after = 0
         self.claims: ClaimsReady | None = None  # the last verdicts, until a reset
 
     def compose(self) -> ComposeResult:
@@ -116,22 +125,40 @@ class MainScreen(Screen):
         if self.trainer is not None:
             self.trainer.stop()
 
+    def _send(self, command: Command) -> int:
+        """Send a command to the training process; its number (0: none is running)."""
+        return self.trainer.send(command) if self.trainer is not None else 0
+
+    @property
+    def configs(self) -> dict[str, RunConfig]:
+        """Each run's intended config (see IntendedRuns)."""
+        return self.intended.configs
+
+    @property
+    def pending(self) -> dict[str, dict[str, Any]]:
+        """Edits that wait for a reset, by run."""
+        return self.intended.pending
+
     # -- what the trainer reports ----------------------------------------------------------
 
     @property
     def selected(self) -> str | None:
+        """The run the keys and the form act on: the table's, unless a key chose one the
+        table does not show yet."""
+        if self._selecting is not None and self._selecting in self.intended:
+            return self._selecting
         return self.query_one(RunsTable).selected
 
     def on_snapshot_ready(self, message: SnapshotReady) -> None:
         self.snapshot, self.step = message.snapshot, message.step
         self.playing, self.done = message.playing, message.done
-        self.configs = {config.name: config for config in message.configs}
-        self.pending = {k: v for k, v in self.pending.items() if k in self.configs}
+        news = message.news
+        self.intended.confirm(news.configs, news.restarts, news.handled)
         table = self.query_one(RunsTable)
         table.show(message.snapshot, message.playing)
-        if self._select_when_seen in self.configs:
-            table.select(self._select_when_seen)
-            self._select_when_seen = None
+        if self._selecting is not None and news.handled >= self._selecting_after:
+            table.select(self._selecting)  # unless the process refused it: then it never comes
+            self._selecting = None
         charts = self.query_one(ChartsPanel)
         charts.show_snapshot(message.snapshot, self.selected or "")
         if message.boundary is not None:
@@ -179,9 +206,8 @@ class MainScreen(Screen):
 
     def _show_form(self) -> None:
         name = self.selected
-        if name in self.configs:
-            config = self.configs[name].with_changes(**self.pending.get(name, {}))
-            self.query_one(SetupForm).show(name, config)
+        if name in self.intended:
+            self.query_one(SetupForm).show(name, self.intended.shown(name))
 
     def _show_status(self) -> None:
         lang = self.app.lang
@@ -206,19 +232,13 @@ class MainScreen(Screen):
     # -- changes from the form and from keys -----------------------------------------------
 
     def on_settings_edited(self, message: SettingsEdited) -> None:
-        names = list(self.configs) if message.apply_all else [message.run]
+        names = self.intended.names if message.apply_all else [message.run]
         if all(key in LIVE_FIELDS for key in message.changes):
             self._change(names, lambda config: message.changes)
             return
-        for name in names:
-            edits = {**self.pending.get(name, {}), **message.changes}
-            try:
-                self.configs[name].with_changes(**edits)
-            except ConfigError as error:
-                self.notify(f"{name}: {refusal(error, self.app.lang)}", severity="error")
-                continue
-            self.pending[name] = edits
         lang = self.app.lang
+        for name, error in self.intended.edit(names, message.changes):
+            self.notify(f"{name}: {refusal(error, lang)}", severity="error")
         field = tr(f"setting.{message.field}", lang)
         self.notify(tr("notice.applies_on_reset", lang, field=field, key=key_for("reset")))
 
@@ -227,64 +247,82 @@ class MainScreen(Screen):
 
     def _targets(self) -> list[str]:
         if self.query_one(SetupForm).apply_all:
-            return list(self.configs)
-        return [self.selected] if self.selected in self.configs else []
+            return self.intended.names
+        return [self.selected] if self.selected in self.intended else []
 
     def _change(self, names: list[str], changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
-        """Send a live change to each run; remember it so a second key press builds on it."""
-        assert self.trainer is not None
-        for name in names:
-            config = self.configs[name]
-            changes = changes_for(config)
-            try:
-                self.trainer.change(name, **changes)
-            except (ConfigError, KeyError) as error:
-                lang = self.app.lang
-                text = tr("notice.change_failed", lang, error=refusal(error, lang))
-                self.notify(text, severity="error")
-                return
-            self.configs[name] = config.with_changes(**changes)
+        """A live change to each run, computed from its intended config."""
+        try:
+            self.intended.change(names, changes_for)
+        except (ConfigError, KeyError) as error:
+            lang = self.app.lang
+            text = tr("notice.change_failed", lang, error=refusal(error, lang))
+            self.notify(text, severity="error")
+            return
         self._show_form()
 
     def _change_selected(self, changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
         """A key's live change, computed from the selected run and sent to the targets."""
         name = self.selected
-        if name not in self.configs:
+        if name not in self.intended:
             return
-        changes = changes_for(self.configs[name])
+        changes = changes_for(self.intended.configs[name])
         self._change(self._targets(), lambda config: changes)
 
     # -- actions -----------------------------------------------------------------------------
 
     def action_toggle_play(self) -> None:
-        if self.trainer is not None:
-            self.trainer.toggle()
+        self._send(Toggle())
 
     def action_single_step(self) -> None:
-        if self.trainer is not None:
-            self.trainer.single_step()
+        self._send(Step())
 
     def action_reset(self) -> None:
-        if self.trainer is not None:
-            self.trainer.reset(self.pending)
-            self.pending = {}
-            self.claims = None  # verdicts belong to the runs that were reset
-            self.query_one(ClaimsPanel).display = False
+        if self.trainer is None:
+            return
+        try:
+            self.intended.reset()
+        except ConfigError as error:
+            self._refused("reset_failed", error)
+            return
+        self.claims = None  # verdicts belong to the runs that were reset
+        self.query_one(ClaimsPanel).display = False
+        self._show_form()
 
     def action_add_run(self) -> None:
         name = self.selected
-        if self.trainer is None or name not in self.configs:
+        if self.trainer is None or name not in self.intended:
             return
-        new_name = unique_name(name, self.configs)
-        config = self.configs[name].with_changes(name=new_name, **self.pending.get(name, {}))
-        self.trainer.add(config)
-        self._select_when_seen = new_name
+        try:
+            self._select(self.intended.add(name))
+        except ConfigError as error:
+            self._refused("add_failed", error)
+            return
+        self._show_form()
         # the next step is to change one thing in the form, so make sure it is shown
         self.set_class(self.has_class("-narrow"), "-setup-toggled")
 
     def action_remove_run(self) -> None:
-        if self.trainer is not None and self.selected is not None:
-            self.trainer.remove(self.selected)
+        name = self.selected
+        if self.trainer is None or name not in self.intended:
+            return
+        try:
+            self.intended.remove(name)
+        except (ConfigError, KeyError) as error:
+            self._refused("remove_failed", error)
+            return
+        self._select(self.intended.names[0])  # where the table's cursor goes then
+        self._show_form()
+
+    def _refused(self, notice: str, error: Exception) -> None:
+        """A command the screen refused at once, said in the user's language."""
+        lang = self.app.lang
+        self.notify(tr(f"notice.{notice}", lang, error=refusal(error, lang)), severity="error")
+
+    def _select(self, name: str) -> None:
+        """Act on `name` from now on; the table selects it once it shows the commands sent."""
+        assert self.trainer is not None
+        self._selecting, self._selecting_after = name, self.trainer.sent
 
     def action_lr_up(self) -> None:
         self._change(self._targets(), lambda config: {"lr": config.optimizer.lr * 2})
@@ -337,12 +375,3 @@ class MainScreen(Screen):
 
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()
-
-
-def unique_name(name: str, taken: Sequence[str] | dict[str, Any]) -> str:
-    """`name-2`, `name-3`, … : the first that no run has."""
-    stem = name.rsplit("-", 1)[0] if name.rsplit("-", 1)[-1].isdigit() else name
-    number = 2
-    while f"{stem}-{number}" in taken:
-        number += 1
-    return f"{stem}-{number}"

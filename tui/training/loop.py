@@ -1,0 +1,390 @@
+"""The training process: a loop that owns the Comparison, obeys commands, sends results.
+
+Why a process and not just a thread: plotext 6 draws through thousands of small ctypes
+calls, each of which releases Python's GIL; a training thread in the same process then
+takes the GIL for up to 5 ms at every one of them, and one chart draw stretched from
+10 ms to seconds. In a process of its own, training has a core to itself and the
+interface has the other: neither waits for the other. This module imports no Textual, so
+the process does not load it for itself (tests/test_trainer.py checks).
+
+The loop looks at the command pipe between chunks of ~15 ms of training, so pause, reset
+and quit act well within 0.2 s; it sends a snapshot at most every 200 ms: cheap metrics
+each time, per-layer statistics and the decision grid only as often as the charts can
+draw them (~4 Hz). When snapshots are costly (32 image nets: about a second each), they
+are spaced so that measuring takes at most MEASURING_SHARE of the time, and in between
+the loop sends the step count alone (`Progress`). A snapshot's history carries only the
+points the interface has not had: the whole past, five times a second, would cost more
+every minute. All of this pacing reads one `Clock`, which tests replace with their own,
+so that no test depends on how fast the machine is.
+
+A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
+uses: chunks never step past a step a claim reads, and when every run is done the loop
+evaluates the claims and sends them (`Claims`), marked `modified` when the user changed
+anything the preset did not, so that a student is never misled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from nn.comparison import Comparison
+from nn.config import ConfigError, RunConfig
+from nn.errors import Explained
+from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
+from presets.claims import ClaimResult
+from presets.player import PresetRecorder
+from presets.preset import Preset
+from tui.training.protocol import (
+    Add,
+    Change,
+    Claims,
+    Command,
+    Edits,
+    Notice,
+    Pause,
+    Progress,
+    Remove,
+    Reset,
+    Result,
+    SnapshotNews,
+    Step,
+    Stop,
+    Toggle,
+    Watch,
+)
+
+Send = Callable[[Result], Any]
+
+
+class Commands(Protocol):
+    """The loop's end of the command pipe (a Connection, or a test's script)."""
+
+    def poll(self, timeout: float = 0.0) -> bool: ...
+
+    def recv(self) -> Any: ...
+
+
+class Clock:
+    """Where the loop reads the time: the wall clock paces chunks and snapshots, the
+    thread's CPU time says what a snapshot cost (a moment without the CPU is no cost)."""
+
+    def wall(self) -> float:
+        return time.perf_counter()
+
+    def cpu(self) -> float:
+        return time.thread_time()
+
+
+class TrainingLoop:
+    """The training side: owns the Comparison, obeys commands, sends what it measures."""
+
+    CHUNK_SECONDS = 0.015  # training time between two looks at the command pipe
+    LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
+    DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
+    MAX_CHUNK = 5000
+
+    def __init__(
+        self,
+        comparison: Comparison,
+        commands: Commands | Connection,
+        send: Send,
+        preset: Preset | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """`preset`: the scenario `comparison` plays, whose claims are checked at the end."""
+        self.comparison = comparison
+        self.commands = commands
+        self.send = send
+        self.preset = preset
+        self.clock = clock or Clock()
+        self.playing = False
+        self.stopped = False
+        self.selected: str | None = None
+        self.wants_boundary = False
+        self.handled = 0  # commands received so far, answered or not (see protocol.py)
+        self._chunk = 1
+        self._last_label = self._last_detail = float("-inf")
+        self._publish_seconds = 0.0  # what the last snapshot cost, measuring and sending
+        self._last_progress = float("-inf")
+        self._fresh = False  # the last command handled published the state itself
+        # What a reset starts each run from: its config at step 0 with the user's live
+        # changes since, but not the timeline's (those come again at their steps).
+        self.restarts: dict[str, RunConfig] = {run.name: run.config for run in comparison.runs}
+        self.modified = False  # the user changed something the preset did not
+        self.recorder: PresetRecorder | None = None
+        self.claims_sent = False
+        self._start_recording()
+        self._sent: dict[str, tuple[HistoryBuffer, int]] = {}  # per run: history, points sent
+
+    def _start_recording(self) -> None:
+        """A fresh recorder for a comparison at step 0 (a preset with claims only)."""
+        self.claims_sent = False
+        self.recorder = None
+        if self.preset is not None and self.preset.claims:
+            self.recorder = PresetRecorder(self.preset, self.comparison)
+            self.recorder.take()
+
+    def run(self) -> None:
+        self._publish(detail=True)
+        while not self.stopped:
+            self._handle_commands(block=not self.playing)
+            if self.stopped:
+                break
+            if self.playing:
+                self._train_chunk()
+                now = self.clock.wall()
+                if self.comparison.done:
+                    self.playing = False
+                    self._publish(detail=True)
+                    self._send_claims()
+                elif now - self._last_label >= self.label_interval():
+                    self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
+                elif self.label_interval() >= 2 * self.LABEL_INTERVAL and (
+                    min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL
+                ):
+                    self._last_progress = now  # snapshots are spaced out: the step, at least
+                    self.send(Progress(self.comparison.step_count))
+
+    def label_interval(self) -> float:
+        """Seconds from one snapshot to the next while playing: LABEL_INTERVAL, or longer
+        when snapshots are slow (32 image nets evaluated on 4000 samples each: about 1 s),
+        so that measuring takes no more than MEASURING_SHARE of the time from training."""
+        return max(self.LABEL_INTERVAL, self._publish_seconds / MEASURING_SHARE)
+
+    def _handle_commands(self, block: bool) -> None:
+        """Every command waiting, then one snapshot for all of them (none if nothing new)."""
+        if not self.commands.poll(0.5 if block else 0):
+            return
+        answer = detail = self._fresh = False
+        while self.commands.poll(0):
+            command = self.commands.recv()
+            self.handled += 1
+            if command == Watch(self.selected, self.wants_boundary):
+                continue  # nothing new: no snapshot in reply, or each reply would ask again
+            answer, self._fresh = True, False
+            detail = self._do(command) or detail
+            if self.stopped:
+                return
+        if answer and not self._fresh:  # a step already sent its own
+            self._publish(detail=detail or not self.playing)
+
+    def _notice(
+        self, key: str, detail: str | Exception = "", severity: str = "information"
+    ) -> None:
+        """`detail`: the core's error itself (it carries its code, for the user's language)."""
+        self.send(Notice(key, detail, severity))
+
+    def _do(self, command: Command) -> bool:
+        """Carry out one command; True when the charts need fresh detail."""
+        comparison = self.comparison
+        match command:
+            case Stop():
+                self.stopped = True
+            case Toggle():
+                if self.playing:
+                    self.playing = False
+                elif comparison.done:
+                    self._notice("all_done")
+                else:
+                    self.playing = True
+            case Pause():
+                self.playing = False
+            case Step():
+                self.playing = False
+                if comparison.done:
+                    self._notice("all_done")
+                    return True
+                self._advance(1)
+                self._publish(detail=True)  # every single step is seen, however fast the keys
+                self._fresh = True
+                if comparison.done:
+                    self._send_claims()
+                return True
+            case Change(run, changes):
+                self._change(run, changes)
+            case Watch(selected, boundary):
+                self.selected, self.wants_boundary = selected, boundary
+                return True
+            case Reset(edits):
+                self.playing = False
+                self._reset(edits)
+                return True
+            case Add(config):
+                try:
+                    comparison.add_run(config)
+                except ConfigError as error:
+                    self._notice("add_failed", error, "error")
+                else:
+                    self.restarts[config.name] = config
+                    self.modified = True
+                return True
+            case Remove(name):
+                try:
+                    comparison.remove_run(name)
+                except (ConfigError, KeyError) as error:
+                    self._notice("remove_failed", error, "error")
+                else:
+                    del self.restarts[name]
+                    self.modified = True
+                return True
+            case _:
+                raise TypeError(f"not a command: {command!r}")
+        return False
+
+    def _change(self, run: str | None, changes: dict[str, Any]) -> None:
+        """A live change, kept for the next reset too (refused whole if either refuses)."""
+        try:
+            names = [self.comparison.run(run).name] if run is not None else self.comparison.names
+            restarts = {name: self.restarts[name].with_changes(**changes) for name in names}
+            self.comparison.change(run, **changes)
+        except (ConfigError, KeyError) as error:
+            self._notice("change_failed", error, "error")
+        else:
+            self.restarts.update(restarts)
+            self.modified = True
+
+    def _reset(self, edits: Edits) -> None:
+        """Back to step 0: each run from its restart config with `edits` applied; the
+        preset's timeline plays again from the start."""
+        try:
+            configs = [
+                self.restarts[run.name].with_changes(**edits.get(run.name, {}))
+                for run in self.comparison.runs
+            ]
+            self.comparison.reset(configs)
+        except ConfigError as error:
+            self._notice("reset_failed", error, "error")
+            return
+        self.restarts = {config.name: config for config in configs}
+        self.modified = self.preset is not None and configs != self.preset.run_configs()
+        self._start_recording()
+
+    def _advance(self, steps: int) -> None:
+        """Train up to `steps` updates, stopping at the next step a claim reads and
+        snapshotting there for the claims."""
+        recorder, comparison = self.recorder, self.comparison
+        if recorder is not None:
+            now = comparison.step_count
+            steps = max(1, min(steps, recorder.next_stop(now, regular=False) - now))
+        comparison.step(steps)
+        if recorder is not None and recorder.is_stop(comparison.step_count):
+            recorder.take()
+
+    def _send_claims(self) -> None:
+        """Once every run is done: evaluate the preset's claims as `trainlab check` does and
+        send them; a claim that cannot be evaluated is reported, and the rest still are."""
+        if self.recorder is None or self.claims_sent:
+            return
+        self.claims_sent = True
+        try:
+            result = self.recorder.result(evaluate=False)
+        except Exception as error:  # a snapshot or a noise measure failed: say so, go on
+            self._notice("claims_failed", str(error), "error")
+            return
+        claims: list[ClaimResult] = []
+        for claim in result.preset.claims:
+            try:
+                claims.append(claim.evaluate(result))
+            except Exception as error:  # e.g. the user removed a run the claim names
+                self._notice("claims_failed", f"{claim.id}: {error!r}", "error")
+        self.send(Claims(claims, self.modified))
+
+    def _train_chunk(self) -> None:
+        """Train ~CHUNK_SECONDS worth of steps, sizing the next chunk from this one."""
+        start = self.clock.wall()
+        self._advance(self._chunk)
+        elapsed = self.clock.wall() - start
+        if elapsed > 0:
+            wanted = self._chunk * self.CHUNK_SECONDS / elapsed
+            self._chunk = max(1, min(self.MAX_CHUNK, round(0.5 * self._chunk + 0.5 * wanted)))
+
+    def _publish(self, detail: bool) -> None:
+        comparison = self.comparison
+        now = self.clock.wall()
+        start = self.clock.cpu()
+        snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
+        self._last_label = now
+        boundary = None
+        if detail:
+            self._last_detail = now
+            if self.wants_boundary and comparison.dataset.n_features == 2:
+                names = comparison.names
+                selected = self.selected if self.selected in names else names[0]
+                boundary = comparison.decision_grid(selected)
+        configs = tuple(run.config for run in comparison.runs)
+        # the same object where nothing differs: pickled once
+        restarts = tuple(
+            config if self.restarts[config.name] == config else self.restarts[config.name]
+            for config in configs
+        )
+        news, starts = self._history_news(snapshot)
+        self.send(
+            SnapshotNews(
+                news,
+                starts,
+                boundary,
+                configs,
+                restarts,
+                step=comparison.step_count,
+                playing=self.playing,
+                done=comparison.done,
+                handled=self.handled,
+            )
+        )
+        self._publish_seconds = self.clock.cpu() - start
+
+    def _history_news(self, snapshot: Snapshot) -> tuple[Snapshot, tuple[int, ...]]:
+        """The snapshot with each run's history cut to the points the interface lacks, and
+        the index each cut starts at (see trainer.whole_histories): the whole past, five
+        times a second, would cost more every minute (megabytes an hour into training). The
+        last point sent goes again, as a snapshot at its step may have measured it again."""
+        runs, starts, sent = [], [], {}
+        for run, measured in zip(self.comparison.runs, snapshot.runs, strict=True):
+            buffer, count = self._sent.get(run.name, (None, 0))
+            start = max(count - 1, 0) if buffer is run.history else 0  # else: new or reset
+            runs.append(replace(measured, history=measured.history.since(start)))
+            starts.append(start)
+            sent[run.name] = (run.history, len(measured.history.step))
+        self._sent = sent
+        return replace(snapshot, runs=tuple(runs)), tuple(starts)
+
+    def _recorded_layers(self) -> bool:
+        """Whether the recorder took per-layer statistics at this very step: measuring it
+        again without them would blank the history's layer-derived values (effective step)
+        that a claim reads there."""
+        if self.recorder is None:
+            return False
+        snapshot = self.recorder.snapshots.get(self.comparison.step_count)
+        return snapshot is not None and any(run.layers for run in snapshot.runs)
+
+
+def train_in_child(preset: Preset, commands: Connection, results: Connection) -> None:
+    """The child process's body: build the preset's comparison and obey commands."""
+    # The terminal belongs to the interface: nothing the child prints may reach it.
+    log = os.environ.get("TRAINLAB_CHILD_LOG", os.devnull)  # set it to debug the child
+    devnull = os.open(log, os.O_WRONLY | os.O_CREAT, 0o644)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    # BrokenPipe, EOF: the interface has gone, and there is nothing left to report to.
+    with contextlib.suppress(BrokenPipeError, EOFError, KeyboardInterrupt):
+        try:
+            comparison = preset.comparison()
+        except Exception as error:  # bad data, say: tell the user, then wait to be stopped
+            detail = error if isinstance(error, Explained) else str(error)  # it must pickle
+            results.send(Notice("start_failed", detail, "error"))
+            while not isinstance(commands.recv(), Stop):
+                pass  # ending now would look to the interface like a crash
+        else:
+            TrainingLoop(comparison, commands, results.send, preset).run()
+    results.close()
+    # Nothing is left to flush or save: skip the interpreter's teardown (0.2 s with NumPy
+    # loaded), which the interface would otherwise wait for when the user quits. An
+    # unexpected error does not come here: it ends the process the usual way, traceback
+    # and all (in TRAINLAB_CHILD_LOG).
+    os._exit(0)

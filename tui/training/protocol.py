@@ -1,0 +1,151 @@
+"""What the screen and the training process say to each other.
+
+One frozen dataclass a command (screen → process) and one a result (process → screen),
+so that both ends name what they send and read, the process dispatches with `match`,
+and tests build and compare messages instead of indexing tuples. Everything here crosses
+a pipe, pickled: fields hold plain data (frozen configs, snapshots, arrays), never a live
+object of either side.
+
+Commands are counted: the n-th command the screen sends is the n-th the process handles
+(one pipe, in order), and every snapshot says how many it has handled (`handled`). The
+screen's model of the runs (intended.py) replays the commands not yet handled on top of
+what a snapshot reports, so an answer to an early key never undoes a later one.
+
+To add a command: a dataclass below (a subclass of `Command`), one `case` in
+`TrainingLoop._do` (loop.py), and the screen sends it with `trainer.send(...)`. A command
+that changes a run's config also needs its effect in `intended.apply`, so that the screen
+can predict it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nn.config import RunConfig
+from nn.snapshot import Snapshot
+from presets.claims import ClaimResult
+
+Boundary = tuple[np.ndarray, np.ndarray, np.ndarray]  # Comparison.decision_grid's result
+Edits = dict[str, dict[str, Any]]  # by run: settings that wait for a reset
+
+
+# -- commands: the screen asks -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """Something the screen asks of the training process."""
+
+
+@dataclass(frozen=True)
+class Toggle(Command):
+    """Play, or pause if playing; once every run is done, say so instead of playing."""
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    """Stop training, keep everything."""
+
+
+@dataclass(frozen=True)
+class Step(Command):
+    """One update of every run, paused, and a snapshot of it (each key press is seen)."""
+
+
+@dataclass(frozen=True)
+class Reset(Command):
+    """Back to step 0 with the same seeds: each run from its restart config (the user's
+    changes kept, the timeline's dropped: it plays again) with `edits` applied."""
+
+    edits: Edits = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Add(Command):
+    """A new run, trained from its own step 0."""
+
+    config: RunConfig
+
+
+@dataclass(frozen=True)
+class Remove(Command):
+    name: str
+
+
+@dataclass(frozen=True)
+class Change(Command):
+    """A live change (nn.config.LIVE_FIELDS) to one run, or to every run (run=None), as
+    absolute values: applying it twice gives what applying it once gives."""
+
+    run: str | None
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Watch(Command):
+    """What the charts look at: the run whose decision regions to compute, if any. Sent
+    only when it changes; the process answers only a change."""
+
+    selected: str | None
+    boundary: bool
+
+
+@dataclass(frozen=True)
+class Stop(Command):
+    """Finish: the process ends within one chunk of training."""
+
+
+# -- results: the process tells ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """Something the training process tells the screen."""
+
+
+@dataclass(frozen=True)
+class SnapshotNews(Result):
+    """The runs measured. Each run's history holds only the points from `starts` on (the
+    rest was sent before; trainer.whole_histories joins them). `configs` are the runs' configs
+    now, `restarts` what a reset would start each from, both in the snapshot's order;
+    `handled` counts the commands carried out before it was taken."""
+
+    snapshot: Snapshot
+    starts: tuple[int, ...]
+    boundary: Boundary | None
+    configs: tuple[RunConfig, ...]
+    restarts: tuple[RunConfig, ...]
+    step: int  # the comparison's step count: the timeline's clock
+    playing: bool
+    done: bool
+    handled: int
+
+
+@dataclass(frozen=True)
+class Progress(Result):
+    """The step count alone, between snapshots spaced out because they are costly."""
+
+    step: int
+
+
+@dataclass(frozen=True)
+class Notice(Result):
+    """Something the user should read: a refused command, a failed start. `key` names the
+    notice in the catalogue; `detail` is the core's error (it carries its code, so the app
+    says it in the user's language) or, for an unexpected one, its text."""
+
+    key: str
+    detail: str | Exception = ""
+    severity: str = "information"
+
+
+@dataclass(frozen=True)
+class Claims(Result):
+    """Every run is done: the preset's claims, checked as `trainlab check` does. `modified`:
+    the user changed something the preset did not."""
+
+    claims: list[ClaimResult]
+    modified: bool
