@@ -355,7 +355,7 @@ def test_a_start_that_fails_is_told_once_and_is_no_crash(tmp_path) -> None:
     trainer.stop()
     relay.join(30)
     assert [(m.key, m.severity) for m in posted] == [("start_failed", "error")]
-    assert "missing.csv" in posted[0].detail
+    assert "missing.csv" in str(posted[0].detail)  # the error itself, with its code
 
 
 def test_a_process_that_dies_is_reported() -> None:
