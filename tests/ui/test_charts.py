@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
@@ -15,8 +16,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from charts_app import ChartsApp, make_comparison  # noqa: E402
 from conftest import charts_drawn, wait_for  # noqa: E402
 
+from presets.preset import View  # noqa: E402
 from tui.keys import key_for  # noqa: E402
 from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
+from tui.widgets.loss_chart import PINNED_COLOR, Pinned  # noqa: E402
 
 SIZE = (120, 40)
 TICK = REFRESH_SECONDS + 0.15
@@ -164,3 +167,34 @@ async def test_a_chart_too_short_to_plot_says_so_instead(spiral):
         await pilot.resize_terminal(80, 30)
         await pilot.pause(TICK)
         assert "Loss" in await picture(pilot, panel, "loss")
+
+
+async def test_a_view_sets_the_tab_the_x_axis_and_the_log_scale(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ChartsPanel)
+        steps = await picture(pilot, panel, "loss")
+        panel.apply_view(View(tab="loss", x="samples", log=True))
+        await pilot.pause(TICK)
+        samples = await picture(pilot, panel, "loss")
+        assert panel.chart("loss").log_y and panel.x_axis == "samples"
+        # 60 steps of 32 samples: the axis now counts to 2k instead of to 60
+        assert "1.5k" in samples and "1.5k" not in steps
+        panel.apply_view(View(tab="accuracy"))
+        await pilot.pause(TICK)
+        assert panel.active_chart == "accuracy" and panel.chart("accuracy").x_axis == "samples"
+
+
+async def test_a_pinned_run_of_an_earlier_session_is_drawn_faded_and_named(spiral):
+    app = ChartsApp(spiral)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one(ChartsPanel)
+        before = await drawn(pilot, panel, "loss")
+        old = spiral.snapshot().run("sigmoid").history
+        panel.set_pinned([Pinned("yesterday's sigmoid", old)])
+        await pilot.pause(TICK)
+        after = await drawn(pilot, panel, "loss")
+        assert "yesterday's sigmoid" in after.plain and "yesterday's sigmoid" not in before.plain
+        faded = {span.style.color for span in after.spans if isinstance(span.style, Style)}
+        pinned = Color.parse(PINNED_COLOR).number
+        assert any(color is not None and color.number == pinned for color in faded), faded

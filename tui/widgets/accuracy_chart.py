@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nn import Snapshot
 from tui.widgets.loss_chart import CurvesChart
-from tui.widgets.plot import Axes, step_ticks
+from tui.widgets.plot import Axes
 
 
 class AccuracyChart(CurvesChart):
@@ -12,4 +12,4 @@ class AccuracyChart(CurvesChart):
     TRAIN, TEST = "train_accuracy", "test_accuracy"
 
     def axes(self, snapshot: Snapshot, xlim: tuple[float, float], ylim: tuple | None) -> Axes:
-        return Axes(title=self.title(), xlim=xlim, ylim=(0.0, 1.0), xticks=step_ticks(xlim[1]))
+        return Axes(title=self.title(), xlim=xlim, ylim=(0.0, 1.0), xticks=self.xticks(xlim))

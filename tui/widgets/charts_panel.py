@@ -9,6 +9,7 @@ Tab names and the surfaces' titles follow the app's language.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -17,12 +18,13 @@ from textual.widgets import Select, TabbedContent, TabPane
 from nn import Snapshot
 from nn.data import Dataset
 from nn.surfaces import SURFACES
+from presets.preset import View
 from tui.i18n import tr
 from tui.widgets.accuracy_chart import AccuracyChart
 from tui.widgets.activations_chart import ActivationsChart
 from tui.widgets.boundary import BoundaryChart, Grid
 from tui.widgets.gradients_chart import GradientsChart
-from tui.widgets.loss_chart import LossChart
+from tui.widgets.loss_chart import CurvesChart, LossChart, Pinned
 from tui.widgets.paths_chart import PathsChart
 from tui.widgets.plot import Chart, SnapshotChart
 from tui.widgets.weights_chart import WeightsChart
@@ -110,6 +112,36 @@ class ChartsPanel(Widget):
 
     def toggle_log_scale(self) -> None:
         self.chart("loss").toggle_log_scale()
+
+    def curves(self) -> list[CurvesChart]:
+        """The charts of curves over time (loss, accuracy)."""
+        return [chart for chart in self.query(CurvesChart)]
+
+    def set_x_axis(self, x_axis: str) -> None:
+        """Draw the curves over steps, epochs, samples seen or seconds (loss_chart.X_COLUMNS)."""
+        for chart in self.curves():
+            chart.set_x_axis(x_axis)
+
+    @property
+    def x_axis(self) -> str:
+        return self.chart("loss").x_axis
+
+    def set_pinned(self, pinned: Sequence[Pinned]) -> None:
+        """Runs of earlier sessions to draw, faded, beside today's (an empty list: none)."""
+        for chart in self.curves():
+            chart.set_pinned(pinned)
+
+    def apply_view(self, view: View) -> None:
+        """Go where a preset or a caption says (its tab, log scale, x axis, surface); the
+        run it names is the screen's to select. Keys not given stay as they are."""
+        if view.tab is not None and view.tab in CHART_NAMES:
+            self.show_chart(view.tab)
+        if view.log is not None:
+            self.chart("loss").set_log_scale(view.log)
+        if view.x is not None:
+            self.set_x_axis(view.x)
+        if view.surface is not None:
+            self.query_one("#surface", Select).value = view.surface
 
     @property
     def active_chart(self) -> str:

@@ -194,13 +194,14 @@ def steady_end(value: float) -> float:
     return next(n * scale for n in NICE if n * scale >= value * (1 - 1e-9))
 
 
-def step_ticks(end: float) -> tuple[list[float], list[str]]:
-    """Ticks for an axis of steps from 0 to `end`: at most seven, a round number of steps
-    apart (1, 2, 2.5 or 5 × 10ⁿ, whole steps only), labelled short: 0 2k 4k."""
+def step_ticks(end: float, whole: bool = True) -> tuple[list[float], list[str]]:
+    """Ticks for an axis from 0 to `end`: at most seven, a round number apart (1, 2, 2.5 or
+    5 × 10ⁿ; whole numbers only for counts such as steps), labelled short: 0 2k 4k."""
     wanted = end / 6
     scale = 10.0 ** math.floor(math.log10(wanted)) if wanted > 0 else 1.0
     roundish = (1, 2, 5, 10) if scale < 10 else (1, 2, 2.5, 5, 10)
-    spacing = max(1.0, next(n * scale for n in roundish if n * scale >= wanted))
+    spacing = next(n * scale for n in roundish if n * scale >= wanted)
+    spacing = max(1.0, spacing) if whole else spacing
     ticks = [i * spacing for i in range(int(end // spacing) + 1)]
     return ticks, [_short_number(tick) for tick in ticks]
 
