@@ -141,7 +141,7 @@ async def walk_the_main_screen(pilot: Pilot, walk: Walk, size: str) -> None:
         walk.read(f"{size} chart {number} ({name})")
 
 
-async def test_korean_mode_shows_no_english_words() -> None:
+async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
     missing = "zz.toml"  # short: a notice that wraps a long path would cut it in two
     assert not Path(missing).exists()
     app = TrainlabApp(parse_preset(WALK, "walk", "tests/ui/test_korean.py"), lang="ko")
@@ -149,6 +149,9 @@ async def test_korean_mode_shows_no_english_words() -> None:
         walk = Walk(pilot, typed=(missing, "abc"))
         screen = await ready(pilot)
         await walk_the_main_screen(pilot, walk, "120×40")
+        await pilot.press(key_for("next_caption"))  # a caption ahead of the training
+        walk.read("caption not yet due")
+        await pilot.press(key_for("previous_caption"))
 
         form = screen.query_one(SetupForm)
         lr = form.query_one("#lr", Input)
@@ -169,7 +172,11 @@ async def test_korean_mode_shows_no_english_words() -> None:
         walk.read("applies on reset notice")
         await pilot.press("escape")
 
-        await pilot.press("space")  # the preset plays out: its claims, checked
+        await pilot.press("space")  # held at step 10 while the first caption is read
+        await wait_for(pilot, lambda: screen.step == 10 and screen.playing)
+        await wait_for(pilot, lambda: "자막" in str(screen.query_one("#runs").border_subtitle))
+        walk.read("held for the caption")
+        reading_clock.advance(60)  # read: the preset plays out, and its claims are checked
         await wait_for(pilot, lambda: screen.claims is not None, timeout=120)
         await pilot.pause(0.1)
         walk.read("claims panel")
@@ -221,7 +228,7 @@ async def test_korean_mode_shows_no_english_words() -> None:
         await pilot.pause(0.1)
         walk.read("80×24 with the form")
 
-    assert walk.stops == 2 * len(CHART_NAMES) + len(help_topics("ko").topics) + 12  # all of it
+    assert walk.stops == 2 * len(CHART_NAMES) + len(help_topics("ko").topics) + 14  # all of it
     assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
 
 
