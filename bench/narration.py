@@ -49,6 +49,7 @@ async def play(name: str, lang: str) -> dict:
         while screen.snapshot is None:
             await pilot.pause(LOOK)
         narration = screen.query_one(Caption).narration
+        captions = preset.captions
         opened = screen.query_one(ChartsPanel).active_chart
         start = time.monotonic()
         await pilot.press("space")
@@ -57,14 +58,12 @@ async def play(name: str, lang: str) -> dict:
             now = time.monotonic() - start
             if narration.index is not None and (not shown or shown[-1][0] != narration.index):
                 shown.append((narration.index, now, screen.step))
-            last_read = narration.index == len(narration.captions) - 1 and not narration.reading_left(
-                lang
-            )
-            if screen.done and (last_read or not narration.captions):
-                break
+            after = range(-1 if narration.index is None else narration.index, len(captions))
+            waiting = any(narration.due(index) for index in after[1:])
+            if screen.done and not narration.reading_left(lang) and not waiting:
+                break  # the runs are done and the last caption due has been read
             await pilot.pause(LOOK)
         ended = time.monotonic() - start
-    captions = preset.captions
     rows = []
     for place, (index, at, step) in enumerate(shown):
         until = shown[place + 1][1] if place + 1 < len(shown) else None
