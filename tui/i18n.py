@@ -133,6 +133,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "weights": ("weights", "가중치"),
     "paths": ("paths", "경로"),
     "boundary": ("boundary", "결정 경계"),
+    "network": ("network", "신경망"),
+    # the network tab
+    "net_inputs": ("inputs", "입력"),
+    "net_layer": ("layer {n}", "{n}층"),
+    "net_output": ("output", "출력"),
+    "net_more": ("+{n} more", "+{n}개 더"),
+    "net_unit": ("{layer}, unit {index} of {count}", "{layer}, 유닛 {index}/{count}"),
+    "net_in": ("weights in", "들어오는 가중치"),
+    "net_out": ("weights out", "나가는 가중치"),
+    "net_bias": ("bias", "편향"),
+    "net_plane": ("over the plane", "입력 평면 위 값"),
+    "net_weights_hist": ("its weights", "가중치 분포"),
+    "net_dead": ("dead: 0 all over the plane", "죽은 유닛: 평면 어디서나 0"),
+    "net_saturated": ("saturated: flat at a bound", "포화: 한계값에서 평평함"),
+    "net_regions": ("decision regions", "결정 영역"),
+    "net_surface": ("fitted surface", "적합 곡면"),
+    "net_curve": ("fitted curve", "적합 곡선"),
+    "net_filters": ("first layer's weights, a picture a unit", "첫 층의 가중치, 유닛마다 그림"),
+    "net_keys": ("arrows or a click select a unit", "화살표나 클릭으로 유닛 선택"),
+    "net_waiting": (
+        "Waiting for the selected run's network…",
+        "선택한 실행의 신경망을 기다리는 중…",
+    ),
+    "net_other": (
+        "The network is drawn for 1-D and 2-D data and for images; this data set has {n} features.",
+        "신경망 그림은 1차원·2차원 데이터와 이미지에만 그립니다. 이 데이터는 특성이 {n}개입니다.",
+    ),
 }
 
 
