@@ -355,10 +355,14 @@ async def test_korean_labels(spiral):
     app = ChartsApp(spiral, chart="network")
     async with app.run_test(size=BIG) as pilot:
         chart = eager(app.query_one(NetworkChart))
-        chart.set_lang("ko")
+        app.lang = "ko"  # as the app's language key sets it
+        chart.invalidate()
+        chart.output.invalidate()
         await shown(pilot, chart)
         text = chart.picture.plain
+        output = chart.output.picture.plain
     assert "입력" in text and "1층" in text and "출력" in text and "1층, 유닛 1/8" in text
+    assert "결정 영역" in output
 
 
 @pytest.mark.parametrize(

@@ -974,7 +974,6 @@ class NetworkChart(Chart):
         self._memory = Memory()  # what the last picture drew: the worker's alone
         self.view: NetworkView | None = None
         self.selected: tuple[int, int] = (1, 0)  # (layer, unit)
-        self.lang = "en"
         self.plan: Plan | None = None  # as last drawn (tests read it)
         from tui.widgets.charts_panel import REFRESH_SECONDS  # that module imports this one
 
@@ -986,8 +985,10 @@ class NetworkChart(Chart):
     def compose(self) -> ComposeResult:
         yield OutputPanel(self)
 
-    def on_mount(self) -> None:
-        self.lang = getattr(self.app, "lang", "en")
+    @property
+    def lang(self) -> str:
+        """The app's language (read in the drawing thread); English in an app without one."""
+        return getattr(self.app, "lang", "en")
 
     @property
     def output(self) -> OutputPanel:
@@ -1007,11 +1008,6 @@ class NetworkChart(Chart):
         second (SLOW_SECONDS), each time with the newest view."""
         self.view = view
         self._redraw()
-
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
-        self.invalidate()
-        self.output.invalidate()
 
     def select(self, layer: int, unit: int) -> None:
         self.selected = (layer, unit)
