@@ -22,10 +22,11 @@ computed there, by the builder; the widget only draws.
 
 Bytes over SSH: Textual writes a changed line of a widget from the widget's left edge, and
 a link in or out, or a region moving at the right, changes many lines. So the pictures are
-redrawn at most at the charts' rate (4 Hz) but the links and the output at most once a
-second, the output is a widget of its own (its lines are written from its own edge), and a
-colour, a link or a region changes only once its value has moved a little past the limit
-where it would (STICKY…): a network that trains on repaints few cells between redraws.
+redrawn at most at the charts' rate (4 Hz), the output once a second (as the Boundary tab)
+and the links (and image filters) every two seconds; the output is a widget of its own (its
+lines are written from its own edge); and a colour, a link or a region changes only once
+its value has moved a little past the limit where it would (STICKY…): a network that
+trains on repaints few cells between redraws.
 """
 
 from __future__ import annotations
@@ -281,9 +282,12 @@ FEATURE_NAMES = {
     "sin_x2": "sin x₂",
 }
 
-SLOW_SECONDS = 1.0  # links and the output: many lines of colour runs, redrawn once a second
+# Parts of the tab that change many lines at once are redrawn less often than the pictures:
+OUTPUT_SECONDS = 1.0  # the output (regions, as the Boundary tab, and its pictures)
+LINKS_SECONDS = 2.0  # the links (a line in or out repaints many rows) and image filters
 STICKY_RANK = 2.0  # a drawn link stays while it ranks within this many times the budget
 STICKY_LINK = 0.06  # of the largest |w|: how far past a limit a link goes before it changes
+STICKY_SCALE = 0.7  # a layer's colour scale stays while its largest value is above this share
 STICKY = 0.25  # of a level: how far past a boundary a value goes before its colour changes
 LINK_MIN = 0.05  # links under this share of the layer's largest |w| are not drawn
 LINK_SHADES = (0.25, 0.6)  # |w| / largest |w|: weak, medium, strong
@@ -324,14 +328,34 @@ class Memory:
     def put(self, key: tuple, value: object) -> None:
         self.now[key] = value
 
+    def scale(self, key: tuple, magnitude: float) -> float:
+        """`magnitude` rounded up (steady_end); but the scale of last time while the
+        magnitude stays within STICKY_SCALE below it: a value hovering at one of the steps
+        would otherwise recolour every picture at each crossing."""
+        previous = self.get(key)
+        if isinstance(previous, float) and STICKY_SCALE * previous <= magnitude <= previous:
+            scale = previous
+        else:
+            scale = steady_end(magnitude) if magnitude > 0 else 1.0
+        self.put(key, scale)
+        return scale
 
-def layer_scale(values: np.ndarray, bounds: tuple[float, float] | None) -> float:
+
+def layer_scale(
+    values: np.ndarray,
+    bounds: tuple[float, float] | None,
+    memory: Memory | None = None,
+    key: tuple = (),
+) -> float:
     """The |value| drawn brightest: an activation's bound, else the layer's largest |value|
     rounded up (1, 1.25, 1.5, 2, … × 10ⁿ) so that it rarely moves between two redraws."""
     if bounds is not None:
         return max(abs(bounds[0]), abs(bounds[1]))
     finite = np.abs(values[np.isfinite(values)])
-    return steady_end(float(finite.max())) if finite.size else 1.0
+    largest = float(finite.max()) if finite.size else 0.0
+    if memory is not None:
+        return memory.scale(key, largest)
+    return steady_end(largest) if largest > 0 else 1.0
 
 
 @lru_cache(maxsize=512)
@@ -665,14 +689,15 @@ def paint_picture(
     `frozen`: as drawn last time, if it was (the output, between its slower redraws)."""
 
     def quantized(rows: int) -> np.ndarray:
-        where = (*key, tile.w, rows, scale)
-        previous = memory.get(where) if memory is not None else None
-        if frozen and isinstance(previous, np.ndarray):
-            drawn = previous
+        where = (*key, tile.w, rows)
+        last = memory.get(where) if memory is not None else None
+        if isinstance(last, tuple) and frozen:
+            drawn = last[1]  # as it was, on the scale it was
         else:
-            drawn = levels_of(fit(values, rows, tile.w), scale, previous)  # type: ignore[arg-type]
+            previous = last[1] if isinstance(last, tuple) and last[0] == scale else None
+            drawn = levels_of(fit(values, rows, tile.w), scale, previous)
         if memory is not None:
-            memory.put(where, drawn)
+            memory.put(where, (scale, drawn))
         return drawn
 
     if no_color():
@@ -978,9 +1003,12 @@ class NetworkChart(Chart):
         from tui.widgets.charts_panel import REFRESH_SECONDS  # that module imports this one
 
         self._redraw = Throttle(self, REFRESH_SECONDS, self._flush)
-        self._slow_redraw = Throttle(self, SLOW_SECONDS, self._slow_flush)
-        self._fresh_links = True  # due to be chosen again from the view's weights
-        self._panel_box: tuple[int, int] | None = None  # the output's (width, height)
+        self._output_redraw = Throttle(self, OUTPUT_SECONDS, self._output_due)
+        self._links_redraw = Throttle(self, LINKS_SECONDS, self._links_due)
+        self._fresh_output = True  # the output's pictures are due to be drawn again
+        self._fresh_links = True  # links (and image filters) are due to be drawn again
+        self._flushing = False
+        self._panel_box: tuple[int, int] | None = (0, 0)  # the output's (width, height)
 
     def compose(self) -> ComposeResult:
         yield OutputPanel(self)
@@ -1004,8 +1032,8 @@ class NetworkChart(Chart):
 
     def show_network(self, view: NetworkView | None) -> None:
         """Draw `view` (None: nothing yet). Call it as often as views come: the pictures
-        are redrawn at most at the charts' rate, the links and the output at most once a
-        second (SLOW_SECONDS), each time with the newest view."""
+        are redrawn at most at the charts' rate, the output at most once a second and the
+        links every two (OUTPUT_SECONDS, LINKS_SECONDS), each time from the newest view."""
         self.view = view
         self._redraw()
 
@@ -1017,13 +1045,22 @@ class NetworkChart(Chart):
 
     def _flush(self) -> None:
         self._place_output()
-        if not self._slow_redraw():  # (which redraws the network too)
+        self._flushing = True  # the slower parts that are due join this one picture
+        self._output_redraw()
+        self._links_redraw()
+        self._flushing = False
+        self.invalidate()
+
+    def _output_due(self) -> None:
+        self._fresh_output = True
+        self.output.invalidate()
+        if not self._flushing:
             self.invalidate()
 
-    def _slow_flush(self) -> None:
+    def _links_due(self) -> None:
         self._fresh_links = True
-        self.invalidate()
-        self.output.invalidate()
+        if not self._flushing:
+            self.invalidate()
 
     def on_resize(self) -> None:
         self._place_output()
@@ -1034,14 +1071,13 @@ class NetworkChart(Chart):
         plan = self._plan_now()
         box = plan.panel if plan is not None else None
         output = self.output
-        if box is None:
-            output.display, self._panel_box = False, None
-            return
-        size = (box[2], box[3] + 1)  # and its title's row above
-        if size != self._panel_box:
-            self._panel_box = size
+        size = None if box is None else (box[2], box[3] + 1)  # and its title's row above
+        if size == self._panel_box:
+            return  # unchanged: a new layout would repaint the whole tab
+        self._panel_box = size
+        if size is not None:
             output.styles.width, output.styles.height = size
-        output.display = True
+        output.display = size is not None
 
     def _plan_now(self) -> Plan | None:
         width, height = self.content_size
@@ -1087,8 +1123,9 @@ class NetworkChart(Chart):
         memory.turn()
         links_key = ("links", view.run, width, height)
         previous = memory.get(links_key)
-        slow, self._fresh_links = self._fresh_links, False  # a slow redraw's turn
-        plan = plan_for(view, width, height, previous, slow or previous is None)  # type: ignore[arg-type]
+        links, self._fresh_links = self._fresh_links, False  # their turn to be drawn again?
+        output, self._fresh_output = self._fresh_output, False
+        plan = plan_for(view, width, height, previous, links or previous is None)  # type: ignore[arg-type]
         assert plan is not None
         memory.put(
             links_key, {(link.layer, link.source, link.target): link.shade for link in plan.links}
@@ -1096,9 +1133,9 @@ class NetworkChart(Chart):
         selected = self._clamped(plan, *self.selected)
         canvas = Canvas(width, plan.detail_top)
         if view.kind == PLANE:
-            self._draw_plane(canvas, view, plan, selected, slow)
+            self._draw_plane(canvas, view, plan, selected, output)
         else:
-            self._draw_images(canvas, view, plan, selected)
+            self._draw_images(canvas, view, plan, selected, links)
         self.plan = plan
         lines = [canvas.row(y) for y in range(canvas.height)]
         lines[0] = self._title(view, width)
@@ -1122,7 +1159,7 @@ class NetworkChart(Chart):
             bounds = bounds or ACTIVATION_CLASSES[view.output].value_range
         else:
             bounds = ACTIVATION_CLASSES[view.activation].value_range
-        return layer_scale(view.grids[layer], bounds)
+        return layer_scale(view.grids[layer], bounds, self._memory, ("scale", view.run, layer))
 
     def _draw_plane(
         self,
@@ -1130,10 +1167,10 @@ class NetworkChart(Chart):
         view: NetworkView,
         plan: Plan,
         selected: tuple[int, int],
-        slow: bool = True,
+        fresh_output: bool = True,
     ) -> None:
-        """The columns of pictures and the links; `slow`: a redraw of the slower parts too
-        (the links, the output's pictures), else they stay as drawn last time."""
+        """The columns of pictures and the links; the output's pictures as drawn last time
+        unless `fresh_output` (its turn, once a second)."""
         plain = no_color()
         scales = [self._scale(view, layer) for layer in range(view.n_layers)]
         paint_links(canvas, plan, selected)
@@ -1141,7 +1178,7 @@ class NetworkChart(Chart):
         for tile in plan.tiles:
             values = view.grids[tile.layer][tile.unit]
             key = ("unit", view.run, tile.layer, tile.unit)
-            frozen = tile.layer == output and not slow  # the output changes once a second
+            frozen = tile.layer == output and not fresh_output
             paint_picture(canvas, tile, values, scales[tile.layer], self._memory, key, frozen)
             if tile.layer == 0:
                 name = input_name(view.inputs[tile.unit])
@@ -1162,16 +1199,25 @@ class NetworkChart(Chart):
     # -- images -----------------------------------------------------------------------------
 
     def _draw_images(
-        self, canvas: Canvas, view: NetworkView, plan: Plan, selected: tuple[int, int]
+        self,
+        canvas: Canvas,
+        view: NetworkView,
+        plan: Plan,
+        selected: tuple[int, int],
+        fresh: bool = True,
     ) -> None:
+        """The first layer's weights as pictures; every one changes as the run trains, so
+        they are redrawn with the links (`fresh`), else stay as drawn last time."""
         assert view.image_shape is not None
         filters = view.weights[0]
         # A few large weights would leave the rest grey: the colours span 99 % of them.
         finite = np.abs(filters[np.isfinite(filters)])
-        scale = steady_end(float(np.percentile(finite, 99))) if finite.size else 1.0
+        magnitude = float(np.percentile(finite, 99)) if finite.size else 0.0
+        scale = self._memory.scale(("scale", view.run, "filters"), magnitude)
         for tile in plan.tiles:
             image = filters[:, tile.unit].reshape(view.image_shape)[::-1]  # fit puts row 0 on top
-            paint_picture(canvas, tile, image, scale, self._memory, ("filter", view.run, tile.unit))
+            key = ("filter", view.run, tile.unit)
+            paint_picture(canvas, tile, image, scale, self._memory, key, frozen=not fresh)
         tile = plan.tile(*selected)
         if tile is not None:
             mark = _style(None if no_color() else "white", None, "bold")
