@@ -107,6 +107,7 @@ class TrainingLoop:
         self.stopped = False
         self.selected: str | None = None
         self.wants_boundary = False
+        self.wants_noise = False
         self.handled = 0  # commands received so far, answered or not (see protocol.py)
         self._chunk = 1
         self._last_label = self._last_detail = float("-inf")
@@ -165,7 +166,7 @@ class TrainingLoop:
         while self.commands.poll(0):
             command = self.commands.recv()
             self.handled += 1
-            if command == Watch(self.selected, self.wants_boundary):
+            if command == Watch(self.selected, self.wants_boundary, self.wants_noise):
                 continue  # nothing new: no snapshot in reply, or each reply would ask again
             answer, self._fresh = True, False
             detail = self._do(command) or detail
@@ -208,8 +209,8 @@ class TrainingLoop:
                 return True
             case Change(run, changes):
                 self._change(run, changes)
-            case Watch(selected, boundary):
-                self.selected, self.wants_boundary = selected, boundary
+            case Watch(selected, boundary, noise):
+                self.selected, self.wants_boundary, self.wants_noise = selected, boundary, noise
                 return True
             case Reset(edits):
                 self.playing = False
@@ -308,15 +309,20 @@ class TrainingLoop:
         comparison = self.comparison
         now = self.clock.wall()
         start = self.clock.cpu()
-        snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
+        snapshot = comparison.snapshot(
+            layers=detail or self._recorded_layers(), noise=detail and self.wants_noise
+        )
         self._last_label = now
-        boundary = None
+        boundary = grids = None
         if detail:
             self._last_detail = now
-            if self.wants_boundary and comparison.dataset.n_features == 2:
+            if self.wants_boundary and comparison.dataset.n_features in (1, 2):
                 names = comparison.names
                 selected = self.selected if self.selected in names else names[0]
-                boundary = comparison.decision_grid(selected)
+                # 1-D data: every run's fitted curve, drawn together; 2-D: the selected one
+                shown = names if comparison.dataset.n_features == 1 else [selected]
+                grids = {name: comparison.decision_grid(name) for name in shown}
+                boundary = grids[selected]
         configs = tuple(run.config for run in comparison.runs)
         # the same object where nothing differs: pickled once
         restarts = tuple(
@@ -335,6 +341,7 @@ class TrainingLoop:
                 playing=self.playing,
                 done=comparison.done,
                 handled=self.handled,
+                grids=grids,
             )
         )
         self._publish_seconds = self.clock.cpu() - start

@@ -86,11 +86,13 @@ class Change(Command):
 
 @dataclass(frozen=True)
 class Watch(Command):
-    """What the charts look at: the run whose decision regions to compute, if any. Sent
+    """What the charts look at: the run whose decision regions to compute, if any, and
+    whether the gradient noise is on screen (measuring it costs passes over the data). Sent
     only when it changes; the process answers only a change."""
 
     selected: str | None
     boundary: bool
+    noise: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ class SnapshotNews(Result):
     playing: bool
     done: bool
     handled: int
+    # The grids to draw, by run, when `boundary` is sent: the selected run's for 2-D data,
+    # every run's fitted curve for 1-D data.
+    grids: dict[str, Boundary] | None = None
 
 
 @dataclass(frozen=True)
