@@ -25,7 +25,7 @@ from rich.style import Style
 from rich.text import Text
 
 from tui.theme import no_color
-from tui.widgets.plot import DIVERGED_MARK, Series, short_number
+from tui.widgets.plot import DIVERGED_MARK, LINE_MARKER, Series, short_number
 
 # Quarter-block glyphs by their four dots: 1 upper left, 2 upper right, 4 lower left, 8 lower right.
 QUADRANTS = " ▘▝▀▖▌▞▛▗▚▐▜▄▙▟█"
@@ -116,9 +116,16 @@ class Raster:
             px, py = self._pixel(fx, fy)
             self._dot(round(px), round(py), color)
 
-    def line(self, fxs: Sequence[float], fys: Sequence[float], color: str | None) -> None:
+    def line(
+        self, fxs: Sequence[float], fys: Sequence[float], color: str | None, char: str = ""
+    ) -> None:
         """A polyline through the points (each clamped near the raster: a point a million
-        rows off would otherwise cost a million dots); NaN points break it."""
+        rows off would otherwise cost a million dots); NaN points break it. With `char`,
+        each cell the line crosses shows that character instead of quarter blocks (a line
+        told apart by its marker, where there is no colour)."""
+        if char:
+            self._char_line(fxs, fys, color, char)
+            return
         previous = None
         for fx, fy in zip(fxs, fys, strict=True):
             if not (math.isfinite(fx) and math.isfinite(fy)):
@@ -137,6 +144,15 @@ class Raster:
                     y = previous[1] + (point[1] - previous[1]) * t
                     self._dot(round(x), round(y), color)
             previous = point
+
+    def _char_line(
+        self, fxs: Sequence[float], fys: Sequence[float], color: str | None, char: str
+    ) -> None:
+        marked = Raster(self.cols, self.rows)
+        marked.line(fxs, fys, color)
+        style = _style(color)
+        for row, col in zip(*np.nonzero(marked.dots), strict=True):
+            self.chars.setdefault((int(row), int(col)), (char, style))
 
     def glyph(self, fx: float, fy: float, char: str, color: str | None) -> None:
         """A character at a position (clamped onto the raster), over whatever is there."""
@@ -369,7 +385,9 @@ def _draw_panel(panel: Panel, cols: int, rows: int, x: Scale, y: Scale) -> Raste
     for series in panel.series:
         fxs = [x.position(float(v)) for v in series.x]
         fys = [y.position(float(v)) for v in series.y]
-        if series.lines:
+        if series.lines and series.marker != LINE_MARKER:
+            raster.line(fxs, fys, series.color, char=series.marker)  # told apart by marker
+        elif series.lines:
             raster.line(fxs, fys, series.color)
         else:
             for fx, fy in zip(fxs, fys, strict=True):

@@ -469,23 +469,6 @@ def thin_steps(steps: np.ndarray, end: float, columns: int) -> np.ndarray:
     return np.union1d([0], last_of_slice)
 
 
-def side_by_side(panels: Sequence[Text], width: int, gap: int = 1) -> Text:
-    """Panels of `width` cells placed left to right in one Text (small multiples)."""
-    split = [panel.split("\n", allow_blank=True) for panel in panels]
-    rows = max((len(lines) for lines in split), default=0)
-    out = Text(no_wrap=True, end="")
-    for row in range(rows):
-        if row:
-            out.append("\n")
-        for index, lines in enumerate(split):
-            line = lines[row].copy() if row < len(lines) else Text()
-            line.truncate(width, pad=True)
-            if index:
-                out.append(" " * gap)
-            out.append_text(line)
-    return out
-
-
 def run_style(index: int) -> tuple[str, str]:
     """(colour, line marker) of the run at `index`: its colour, and a marker that tells it
     from a run of the same colour (past eight runs) or, without colour, from every run."""
