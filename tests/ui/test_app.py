@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 from conftest import DIVERGING, charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.widgets import Input, Static
 
@@ -320,6 +321,30 @@ async def test_the_boundary_tab_shows_the_data_loaded_in_the_background(app: Tra
         chart = screen.query_one(ChartsPanel).chart("boundary")
         await wait_for(pilot, lambda: "Decision regions" in chart.picture.plain)
         assert "•" in chart.picture.plain  # the training points, on the regions
+
+
+async def test_the_network_tab_shows_the_selected_run_live(app: TrainlabApp) -> None:
+    """The training process sends the units' pictures only while the Network tab shows,
+    for the run selected in the table, and they follow the training step by step."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        panel = screen.query_one(ChartsPanel)
+        network = panel.chart("network")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.step == 1)
+        assert network.view is None  # not measured while another tab shows
+        await pilot.press(key_for("show_chart('network')"))
+        await wait_for(pilot, lambda: network.view is not None and network.view.run == "base")
+        first = network.view
+        await pilot.press("s")
+        await wait_for(pilot, lambda: network.view is not first)
+        assert network.view.run == "base" and screen.step == 2
+        assert any(
+            not np.array_equal(before, after)
+            for before, after in zip(first.weights, network.view.weights, strict=True)
+        )  # a step later, the links have moved
+        await pilot.press("down")  # the other run
+        await wait_for(pilot, lambda: network.view.run == "tanh")
 
 
 async def test_a_key_a_chart_names_is_the_key_that_does_it(app: TrainlabApp) -> None:

@@ -16,6 +16,7 @@ from presets.preset import View
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen, check_stage
 from tui.screens.preset_picker import PresetPicker
+from tui.theme import run_color
 from tui.training.loop import TrainingLoop
 from tui.training.pace import level_for
 from tui.training.protocol import Claims, Command, Result, Stop, Toggle
@@ -113,8 +114,9 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_cloc
         assert (change.step, change.run, change.setting, change.new) == (10, "tanh", "dropout", 0.5)
         assert screen.configs["tanh"].dropout == 0.5 and screen.configs["base"].dropout == 0.0
         loss_chart = screen.query_one(ChartsPanel).chart("loss")
-        # the marker on the loss chart
-        assert loss_chart.axes(screen.snapshot, (0, 20), None).vlines == [10]
+        # the marker on the loss chart, named and in the run's colour
+        (mark,) = loss_chart.marks(screen.snapshot)
+        assert (mark.x, mark.label, mark.color) == (10, "dropout 0.5", run_color(1))
 
         await pilot.press("c")  # before the end: a notice says when the claims come
         assert not panel.display
@@ -231,8 +233,12 @@ async def test_every_shipped_preset_opens_on_its_view_and_plays(name: str, readi
     preset = load_preset(name)
     check_stage(preset)  # every view names a tab the app has
     app = TrainlabApp(preset)
+    # 32 image nets take ~10 s of CPU to their third step (per-layer statistics for the
+    # claims, then snapshots of a second each): on a busy 2-core machine, minutes. The
+    # bound only stops a hung test.
+    patience = 600.0
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await ready(pilot)
+        screen = await ready(pilot, patience)
         assert caption_text(screen) == preset.captions[0].text["en"]
         runs = [config.name for config in preset.run_configs()]
         table, panel = screen.query_one(RunsTable), screen.query_one(ChartsPanel)
@@ -247,13 +253,13 @@ async def test_every_shipped_preset_opens_on_its_view_and_plays(name: str, readi
             reading_clock.advance(1000)
             return screen._hold is None
 
-        await wait_for(pilot, read)
+        await wait_for(pilot, read, patience)
         await pilot.press("space")
-        # three updates (or all: the init presets train one); 32 image nets take a while
-        await wait_for(pilot, lambda: screen.step >= 3 or screen.done)
+        # three updates (or all: the init presets train one)
+        await wait_for(pilot, lambda: screen.step >= 3 or screen.done, patience)
         if not screen.done:
             await pilot.press("space")
-            await wait_for(pilot, lambda: not screen.playing)
+            await wait_for(pilot, lambda: not screen.playing, patience)
         assert not [n for n in app._notifications if n.severity == "error"]
 
 
