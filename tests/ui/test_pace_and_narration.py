@@ -62,7 +62,7 @@ class LoopInThisProcess:
         self.queue.append(command)
         return self.sent
 
-    def watch(self, selected, wants_boundary) -> None:
+    def watch(self, *wishes) -> None:
         pass  # the charts' wishes: not what these tests are about
 
     def stop(self) -> None:
