@@ -1,7 +1,9 @@
 """Pictures of the main screen (pytest-textual-snapshot), fixed seeds, nothing time-based.
 
-Taken before training or after exactly N single steps, with steps/s hidden (`no_speed`),
-so the same code draws the same screen on any machine. Update with --snapshot-update.
+Taken before training or after exactly N single steps, with steps/s hidden (`no_speed`)
+and the captions read on a clock that stands still (`reading_clock`: each stays until a
+test moves it), so the same code draws the same screen on any machine. Update with
+--snapshot-update.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from textual.pilot import Pilot
 
 from tui.app import TrainlabApp
 
-pytestmark = pytest.mark.usefixtures("no_speed")
+pytestmark = pytest.mark.usefixtures("no_speed", "reading_clock")
 
 
 async def settle(pilot: Pilot) -> None:

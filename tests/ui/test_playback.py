@@ -379,7 +379,7 @@ async def test_a_file_of_ones_own_opens_from_the_picker_and_a_bad_one_is_explain
         assert app.preset.title["en"] == "Mine" and app.preset.path == str(good)
 
 
-def test_picker_snapshot_120x40(snap_compare) -> None:
+def test_picker_snapshot_120x40(snap_compare, reading_clock) -> None:
     async def run_before(pilot: Pilot) -> None:
         await ready(pilot)
         await charts_drawn(pilot)  # the main screen shows around the picker
