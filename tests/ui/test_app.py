@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+import pytest
 from conftest import DIVERGING, charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.widgets import Input, Static
 
@@ -13,6 +14,7 @@ from tui.app import TrainlabApp
 from tui.keys import key_for
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import TooSmallScreen
+from tui.training.trainer import Trainer
 from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
@@ -70,14 +72,13 @@ async def _type_into(pilot, field: str, text: str, until: Callable[[], bool]) ->
     `until` holds: on a busy machine the form's messages can still be queued when the last
     key has been sent. Typing starts once the click has focused the field."""
     widget = main_screen(pilot).query_one(f"#{field}", Input)
-    for _ in range(10):
+    deadline = time.monotonic() + 60  # only stops a hung test
+    while not widget.has_focus:
         # A message shown under the field above moves this one down a row; on a busy
         # machine the click can come before that layout, and miss. Then click again.
+        assert time.monotonic() < deadline, f"clicking #{field} never focused it"
         await pilot.click(f"#{field}")
         await pilot.pause(0.05)
-        if widget.has_focus:
-            break
-    assert widget.has_focus, f"clicking #{field} never focused it"
     await pilot.press("ctrl+a", "ctrl+k", *text, "enter")
     await wait_for(pilot, until)
 
@@ -242,14 +243,20 @@ async def test_resize_to_80x24_keeps_everything_reachable(app: TrainlabApp) -> N
         await wait_for(pilot, lambda: app.screen is screen)
 
 
-async def test_quit_mid_training_returns_promptly(app: TrainlabApp) -> None:
+async def test_quit_mid_training_ends_the_training_process_by_itself(
+    app: TrainlabApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On `q` the training process finishes its chunk and ends of its own accord, never
+    terminated: given all the time in the world, it still ends itself (how fast is
+    measured in bench/ui.py, not asserted here)."""
+    monkeypatch.setattr(Trainer, "STOP_TIMEOUT", 120.0)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.step > 20)
-        start = time.monotonic()
+        process = screen.trainer.process
         await pilot.press("q")
-    assert time.monotonic() - start < 2.0  # promptly; not a speed measurement
+    assert process.exitcode == 0  # ended itself; terminated would be -15
     assert app.return_code == 0
 
 

@@ -25,6 +25,7 @@ from tui.widgets.charts_panel import (  # noqa: E402
     keeping_layers,
 )
 from tui.widgets.loss_chart import PINNED_COLOR, Pinned  # noqa: E402
+from tui.widgets.paths_chart import PathsChart  # noqa: E402
 
 SIZE = (120, 40)
 TICK = REFRESH_SECONDS + 0.15
@@ -41,9 +42,10 @@ def backgrounds(text: Text) -> set:
 
 
 async def drawn(pilot, panel: ChartsPanel, name: str) -> Text:
-    """The chart's picture, once it shows the latest data (charts draw in a worker thread)."""
+    """The chart's picture, once it shows the latest data (handed over at the panel's next
+    tick, drawn in a worker thread): waited for, however slow the machine."""
     chart = panel.chart(name)
-    await wait_for(pilot, lambda: chart.current)
+    await wait_for(pilot, lambda: panel.active_chart == name and panel.settled)
     return chart.picture
 
 
@@ -59,7 +61,6 @@ async def test_every_tab_shows_its_data_and_keys_switch_tabs(spiral):
         shown = {}
         for key, name in enumerate(CHART_NAMES, start=1):
             await pilot.press(str(key))
-            await pilot.pause(TICK)
             assert panel.active_chart == name
             assert panel.wants_boundary == (name == "boundary")
             shown[name] = await picture(pilot, panel, name)
@@ -79,7 +80,6 @@ async def test_every_tab_shows_its_data_and_keys_switch_tabs(spiral):
 async def test_boundary_draws_half_blocks_for_2d_data(spiral):
     app = ChartsApp(spiral, chart="boundary")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(TICK)
         text = await drawn(pilot, app.query_one(ChartsPanel), "boundary")
     assert text.plain.count("▀") > 20  # cells where the region changes within the cell
     assert "•" in text.plain and "∘" in text.plain
@@ -93,7 +93,6 @@ async def test_boundary_explains_itself_for_data_that_is_not_2d():
         from nn.data import load_dataset
 
         panel.set_dataset(load_dataset("probe"))
-        await pilot.pause(TICK)
         text = await picture(pilot, panel, "boundary")
     assert "2-D data only" in text and "100 features" in text
     assert "▀" not in text
@@ -102,7 +101,6 @@ async def test_boundary_explains_itself_for_data_that_is_not_2d():
 async def test_log_scale_toggle_changes_the_loss_chart(spiral):
     app = ChartsApp(spiral)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(TICK)
         panel = app.query_one(ChartsPanel)
         linear = await picture(pilot, panel, "loss")
         await pilot.press("l")
@@ -115,7 +113,6 @@ async def test_log_scale_toggle_changes_the_loss_chart(spiral):
 async def test_live_change_is_marked_on_the_loss_chart(spiral):
     app = ChartsApp(spiral)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(TICK)
         marked = await picture(pilot, app.query_one(ChartsPanel), "loss")
     assert spiral.snapshot().changes  # make_comparison made one
     assert "┊" in marked
@@ -149,11 +146,9 @@ async def test_no_color_draws_without_colour(spiral, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = ChartsApp(spiral, chart="boundary")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(TICK)
         panel = app.query_one(ChartsPanel)
         boundary = await drawn(pilot, panel, "boundary")
         panel.show_chart("loss")
-        await pilot.pause(TICK)
         loss = await drawn(pilot, panel, "loss")
     assert not backgrounds(boundary)
     assert "░" in boundary.plain or "▒" in boundary.plain  # classes told apart by shade
@@ -161,7 +156,9 @@ async def test_no_color_draws_without_colour(spiral, monkeypatch):
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
-def test_chart_tab_snapshot(name, snap_compare):
+def test_chart_tab_snapshot(name, snap_compare, monkeypatch):
+    monkeypatch.setattr(PathsChart, "animate", False)  # the whole paths, not a moment of them
+
     async def settle(pilot):
         await charts_drawn(pilot)
 
@@ -176,8 +173,7 @@ async def test_a_chart_too_short_to_plot_says_so_instead(spiral):
         shown = await picture(pilot, panel, "loss")
         assert "Too little room" in shown and f"claims panel ({key_for('toggle_claims')})" in shown
         await pilot.resize_terminal(80, 30)
-        await pilot.pause(TICK)
-        assert "Loss" in await picture(pilot, panel, "loss")
+        await wait_for(pilot, lambda: "Loss" in panel.chart("loss").picture.plain)
 
 
 async def test_a_view_sets_the_tab_the_x_axis_and_the_log_scale(spiral):
@@ -186,13 +182,11 @@ async def test_a_view_sets_the_tab_the_x_axis_and_the_log_scale(spiral):
         panel = app.query_one(ChartsPanel)
         steps = await picture(pilot, panel, "loss")
         panel.apply_view(View(tab="loss", x="samples", log=True))
-        await pilot.pause(TICK)
         samples = await picture(pilot, panel, "loss")
         assert panel.chart("loss").log_y and panel.x_axis == "samples"
         # 60 steps of 32 samples: the axis now counts to 2k instead of to 60
         assert "1.5k" in samples and "1.5k" not in steps
         panel.apply_view(View(tab="accuracy"))
-        await pilot.pause(TICK)
         assert panel.active_chart == "accuracy" and panel.chart("accuracy").x_axis == "samples"
 
 
@@ -203,7 +197,6 @@ async def test_a_pinned_run_of_an_earlier_session_is_drawn_faded_and_named(spira
         before = await drawn(pilot, panel, "loss")
         old = spiral.snapshot().run("sigmoid").history
         panel.set_pinned([Pinned("yesterday's sigmoid", old)])
-        await pilot.pause(TICK)
         after = await drawn(pilot, panel, "loss")
         assert "yesterday's sigmoid" in after.plain and "yesterday's sigmoid" not in before.plain
         faded = {span.style.color for span in after.spans if isinstance(span.style, Style)}

@@ -38,7 +38,7 @@ from tui.theme import (  # noqa: E402
     run_color,
 )
 from tui.training.trainer import Trainer  # noqa: E402
-from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
+from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel  # noqa: E402
 from tui.widgets.loss_chart import X_AXES, CurvesChart  # noqa: E402
 from tui.widgets.multiples import QUADRANTS  # noqa: E402
 from tui.widgets.paths_chart import PathsChart  # noqa: E402
@@ -48,7 +48,6 @@ SIZE = (120, 40)
 # The charts' room on the main screen at 80×24 (runs table, caption and footer take the
 # rest): the host app at 80×13 gives its tabs the same 11 rows.
 MAIN_80 = (80, 13)
-TICK = REFRESH_SECONDS + 0.15
 SCALES = [
     "1", "0.54", "0.29", "0.16", "0.086", "0.046", "0.025", "0.014", "0.0074", "0.004",
     "0.0022", "0.0012", "0.00063", "0.00034", "0.00018", "0.0001",
@@ -123,10 +122,8 @@ def init_relu() -> Comparison:
 
 async def drawn(pilot, panel: ChartsPanel, name: str) -> Text:
     panel.show_chart(name)
-    await pilot.pause(TICK)
-    chart = panel.chart(name)
-    await wait_for(pilot, lambda: chart.current)
-    return chart.picture
+    await wait_for(pilot, lambda: panel.settled)  # handed the newest data, and drawn
+    return panel.chart(name).picture
 
 
 def colours(text: Text) -> set[Color]:
@@ -324,8 +321,8 @@ async def test_the_noise_tab_asks_the_training_process_for_the_noise_only_while_
                 )
             ),
         )
-        await charts_drawn(pilot)
-        assert "batch 16" in panel.chart("noise").picture.plain
+        noise = panel.chart("noise")  # drawn from the snapshots that carry it
+        await wait_for(pilot, lambda: "batch 16" in noise.picture.plain)
         await pilot.press(str(CHART_NAMES.index("network") + 1))  # the units, not the noise
         assert not panel.wants_noise and watched[-1] == (False, False, True)
         await pilot.press("1")

@@ -207,6 +207,19 @@ class ChartsPanel(Widget):
     def show_network(self, view: NetworkView | None) -> None:
         self.query_one(NetworkChart).show_network(view)
 
+    @property
+    def settled(self) -> bool:
+        """The visible chart has been handed the newest data and shows it: what a test (or
+        a screenshot) waits for, however slowly the machine draws."""
+        name = self.active_chart
+        chart = self.chart(name)
+        if isinstance(chart, SnapshotChart):
+            if self._snapshot is not None and self._delivered.get(name) != self._version:
+                return False
+        elif isinstance(chart, BoundaryChart) and self._grid_delivered != self._grid_version:
+            return False
+        return chart.current
+
     # -- inside ----------------------------------------------------------------------------
 
     def chart(self, name: str) -> Chart:
