@@ -177,6 +177,7 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         form = screen.query_one(SetupForm)
         lr = form.query_one("#lr", Input)
         lr.focus()
+        await wait_for(pilot, lambda: lr.has_focus)  # or "a" adds a run on a busy machine
         await pilot.press("ctrl+a", "ctrl+k", *"abc")  # a form error, under its field
         await wait_for(pilot, lambda: lr.has_class("-bad-value"))
         walk.read("form error")
@@ -188,6 +189,7 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
 
         layers = form.query_one("#layers", Input)  # a setting that waits for a reset
         layers.focus()
+        await wait_for(pilot, lambda: layers.has_focus)
         await pilot.press("ctrl+a", "ctrl+k", *"4,4", "enter")
         await wait_for(pilot, lambda: any("초기화" in text for text in notices(app)))
         walk.read("applies on reset notice")
