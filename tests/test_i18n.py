@@ -188,6 +188,7 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
     yield lambda: RunConfig(features="x1")
     yield lambda: RunConfig(features=("x1", "x1"))
     yield lambda: RunConfig(data=DataConfig(name="sine"), features=("x2",))
+    yield lambda: RunConfig(data=DataConfig(name="fashion-mnist"), features=("x1_sq",))
     one_column = Dataset(
         "one",
         np.zeros((4, 1)),
