@@ -49,6 +49,24 @@ APP_BINDINGS: list[Binding] = [
     Binding("ctrl+c", "quit", "keys.quit", show=False, priority=True),
 ]
 
+# The footer's keys, most needed first: at each width it shows as many as fit, in this order
+# of need (tui/widgets/footer.py); the help (`?`) and the command palette list every key.
+FOOTER_PRIORITY: tuple[str, ...] = (
+    "toggle_play",
+    "help",
+    "quit",
+    "pick_preset",
+    "toggle_lang",
+    "single_step",
+    "reset",
+    "add_run",
+    "lr_up",
+    "lr_down",
+    "remove_run",
+    "cycle_optimizer",
+    "cycle_dropout",
+)
+
 # Dialogs (the help, the preset picker) hold the app's keys back: the language key is theirs
 # too, so that `t` switches the language on every screen.
 DIALOG_BINDINGS: list[Binding] = [Binding("t", "app.toggle_lang", "keys.lang", show=False)]

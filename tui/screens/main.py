@@ -6,7 +6,8 @@ kept by `IntendedRuns`, which computes each key's change from the previous key's
 so a burst of keys ends where the same keys pressed slowly end; the form shows it.
 What was measured comes from `SnapshotReady` messages (between snapshots spaced for cost,
 `TrainingProgress`: the step alone; at the end of a preset, `ClaimsReady`: the claims the
-core checked); the screen computes no statistics itself.
+core checked); the screen computes no statistics itself. Until training starts, a hint over
+the charts says how to start.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
@@ -89,6 +90,7 @@ class MainScreen(Screen):
             with Vertical(id="right"):
                 yield RunsTable(id="runs")
                 yield ChartsPanel(id="charts")
+                yield Static(id="start-hint", markup=False)
         yield ClaimsPanel(id="claims")
         yield Caption(self.preset, id="caption")
         yield Footer()
@@ -102,6 +104,17 @@ class MainScreen(Screen):
             self.run_worker(self._load_dataset, name="dataset", thread=True, exit_on_error=False)
         self.query_one(RunsTable).focus()
         self.watch(self.app, "lang", self._show_status, init=False)
+        self.watch(self.app, "lang", self._show_start_hint)
+
+    def _show_start_hint(self) -> None:
+        """Until the first step: how to start, over the empty charts."""
+        hint = self.query_one("#start-hint", Static)
+        waiting = self.step == 0 and not self.playing and not self.done
+        hint.display = waiting
+        if waiting:
+            keys = {"play": "toggle_play", "step": "single_step", "help": "help"}
+            text = tr("start.hint", self.app.lang, **{k: key_for(a) for k, a in keys.items()})
+            hint.update(text)
 
     def _load_dataset(self) -> None:
         """In a worker thread: the data's points for the boundary chart. Images take 0.2 s
@@ -166,6 +179,7 @@ class MainScreen(Screen):
         self.query_one(Caption).show_step(message.step)
         self._show_form()
         self._show_status()
+        self._show_start_hint()
         self._watch()
 
     def on_training_progress(self, message: TrainingProgress) -> None:
@@ -173,14 +187,17 @@ class MainScreen(Screen):
         step (and epoch) of the rows still training; the rest waits for the snapshot."""
         self.step = message.step
         self.query_one(Caption).show_step(message.step)
+        self._show_start_hint()
         if self.snapshot is not None:
             self.query_one(RunsTable).show(self.snapshot.advanced_to(message.step), self.playing)
 
     def on_claims_ready(self, message: ClaimsReady) -> None:
         """The preset is played out: show what the core found, claim by claim."""
         self.claims = message
-        self.query_one(ClaimsPanel).show_claims(message.claims, message.modified)
-        self.query_one(ClaimsPanel).display = True
+        panel = self.query_one(ClaimsPanel)
+        panel.show_claims(message.claims, message.modified)
+        panel.fold(True)  # one line; its key opens it
+        panel.display = True
 
     def on_trainer_notice(self, message: TrainerNotice) -> None:
         """A notice of the training process, in the user's language: its detail is the
@@ -287,6 +304,7 @@ class MainScreen(Screen):
             return
         self.claims = None  # verdicts belong to the runs that were reset
         self.query_one(ClaimsPanel).display = False
+        self._show_start_hint()
         self._show_form()
 
     def action_add_run(self) -> None:
@@ -364,14 +382,14 @@ class MainScreen(Screen):
         self._watch()
 
     def action_toggle_claims(self) -> None:
-        """Show or hide the claims panel; before the end, say when the claims come."""
+        """Open or fold the claims panel; before the end, say when the claims come."""
         panel = self.query_one(ClaimsPanel)
         if self.claims is None:
             panel.display = False
             lang = self.app.lang
             self.notify(tr("notice.no_claims", lang, count=len(self.preset.claims)))
         else:
-            panel.display = not panel.display
+            panel.fold(not panel.folded)
 
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()
