@@ -6,8 +6,12 @@ kept by `IntendedRuns`, which computes each key's change from the previous key's
 so a burst of keys ends where the same keys pressed slowly end; the form shows it.
 What was measured comes from `SnapshotReady` messages (between snapshots spaced for cost,
 `TrainingProgress`: the step alone; at the end of a preset, `ClaimsReady`: the claims the
-core checked); the screen computes no statistics itself. Until training starts, a hint over
-the charts says how to start.
+core checked); the screen computes no statistics itself.
+
+A classroom scenario locks settings (`Preset.locked`: the form shows them as locked, and
+`IntendedRuns` refuses a change to one, which the screen says with what may change) and
+hides parts of the screen (`Preset.hidden`, among `PARTS`). Until training starts, a hint
+over the charts says how to start.
 """
 
 from __future__ import annotations
@@ -45,10 +49,19 @@ from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.footer import Footer
 from tui.widgets.runs_table import RunsTable
-from tui.widgets.setup_form import SetupForm
+from tui.widgets.setup_form import SetupForm, free_settings
 
 DROPOUTS = (0.0, 0.2, 0.5)
 PENALTIES = (0.0, 1e-4, 1e-3, 1e-2)  # L1 and L2 strengths the keys step through
+
+# The parts of the screen a preset may hide (`hide = ["form"]`), and the widget of each.
+PARTS = {
+    "form": "setup",
+    "runs": "runs",
+    "charts": "charts",
+    "caption": "caption",
+    "claims": "claims",
+}
 
 
 def cycle(values: Sequence[Any], current: Any) -> Any:
@@ -71,7 +84,7 @@ class MainScreen(Screen):
         self.preset = preset
         self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
-        self.intended = IntendedRuns(preset.run_configs(), self._send)
+        self.intended = IntendedRuns(preset.run_configs(), self._send, preset.locked)
         self.snapshot: Snapshot | None = None
         self.step = 0
         self.playing = False
@@ -86,14 +99,16 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield SetupForm(id="setup")
+            yield SetupForm(locked=self.preset.locked, id="setup")
             with Vertical(id="right"):
-                yield RunsTable(id="runs")
+                yield RunsTable(regression=self.preset.base.data.regression, id="runs")
                 yield ChartsPanel(id="charts")
                 yield Static(id="start-hint", markup=False)
         yield ClaimsPanel(id="claims")
         yield Caption(self.preset, id="caption")
         yield Footer()
+        for part in self.preset.hidden:
+            self.add_class(f"-hide-{part}")
 
     def on_mount(self) -> None:
         self.trainer = Trainer(self.preset, self.post_message)
@@ -106,11 +121,15 @@ class MainScreen(Screen):
         self.watch(self.app, "lang", self._show_status, init=False)
         self.watch(self.app, "lang", self._show_start_hint)
 
+    def hides(self, part: str) -> bool:
+        """Whether the preset hides this part of the screen (one of PARTS)."""
+        return part in self.preset.hidden
+
     def _show_start_hint(self) -> None:
         """Until the first step: how to start, over the empty charts."""
         hint = self.query_one("#start-hint", Static)
         waiting = self.step == 0 and not self.playing and not self.done
-        hint.display = waiting
+        hint.display = waiting and not self.hides("charts")
         if waiting:
             keys = {"play": "toggle_play", "step": "single_step", "help": "help"}
             text = tr("start.hint", self.app.lang, **{k: key_for(a) for k, a in keys.items()})
@@ -197,7 +216,7 @@ class MainScreen(Screen):
         panel = self.query_one(ClaimsPanel)
         panel.show_claims(message.claims, message.modified)
         panel.fold(True)  # one line; its key opens it
-        panel.display = True
+        panel.display = not self.hides("claims")
 
     def on_trainer_notice(self, message: TrainerNotice) -> None:
         """A notice of the training process, in the user's language: its detail is the
@@ -254,7 +273,12 @@ class MainScreen(Screen):
             self._change(names, lambda config: message.changes)
             return
         lang = self.app.lang
-        for name, error in self.intended.edit(names, message.changes):
+        try:
+            refused = self.intended.edit(names, message.changes)
+        except ConfigError as error:  # a locked setting
+            self._say_refused(error)
+            return
+        for name, error in refused:
             self.notify(f"{name}: {refusal(error, lang)}", severity="error")
         field = tr(f"setting.{message.field}", lang)
         self.notify(tr("notice.applies_on_reset", lang, field=field, key=key_for("reset")))
@@ -272,11 +296,27 @@ class MainScreen(Screen):
         try:
             self.intended.change(names, changes_for)
         except (ConfigError, KeyError) as error:
-            lang = self.app.lang
-            text = tr("notice.change_failed", lang, error=refusal(error, lang))
-            self.notify(text, severity="error")
+            self._say_refused(error)
             return
         self._show_form()
+
+    def _say_refused(self, error: Exception) -> None:
+        """A change refused: why, and for a locked setting what the student may change."""
+        lang = self.app.lang
+        if getattr(error, "code", "") == "locked":
+            setting = getattr(error, "field", "")
+            label = tr(f"setting.{setting}", lang)
+            free = [tr(f"setting.{key}", lang) for key in free_settings(self.preset.locked)]
+            text = tr(
+                "lock.refused",
+                lang,
+                setting=label,
+                free=", ".join(free) or tr("lock.nothing", lang),
+            )
+            self.notify(text, severity="warning")
+            return
+        text = tr("notice.change_failed", lang, error=refusal(error, lang))
+        self.notify(text, severity="error")
 
     def _change_selected(self, changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
         """A key's live change, computed from the selected run and sent to the targets."""
@@ -375,6 +415,9 @@ class MainScreen(Screen):
         self.query_one(ChartsPanel).action_next_surface()
 
     def action_toggle_setup(self) -> None:
+        if self.hides("form"):
+            self.notify(tr("lock.form_hidden", self.app.lang))
+            return
         self.toggle_class("-setup-toggled")
 
     def action_show_chart(self, name: str) -> None:
@@ -384,7 +427,9 @@ class MainScreen(Screen):
     def action_toggle_claims(self) -> None:
         """Open or fold the claims panel; before the end, say when the claims come."""
         panel = self.query_one(ClaimsPanel)
-        if self.claims is None:
+        if self.hides("claims"):
+            self.notify(tr("lock.claims_hidden", self.app.lang))
+        elif self.claims is None:
             panel.display = False
             lang = self.app.lang
             self.notify(tr("notice.no_claims", lang, count=len(self.preset.claims)))
