@@ -10,7 +10,7 @@ import pytest
 from conftest import ready, tiny_preset, wait_for
 from test_korean import screen_text as svg_text
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from nn.snapshot import Change
 from presets.loader import parse_preset
@@ -35,6 +35,9 @@ data = { name = "plane", samples = 200 }
 [variants.wide]
 layers = [16, 16]
 batch_norm = true
+
+[variants.linear]
+layers = []
 """
 
 
@@ -133,6 +136,12 @@ async def test_a_regression_run_shows_test_r2_and_its_loss_and_output() -> None:
         form = screen.query_one(SetupForm)
         assert str(form.query_one("#output", Static).content) == "linear"
         assert str(form.query_one("#loss", Static).content) == "mse"
+        assert cell(table, "linear", "differs") == "layers none"
+        await pilot.press("down", "down")  # a net without a hidden layer: the form says so
+        await wait_for(pilot, lambda: screen.selected == "linear")
+        layers = form.query_one("#layers", Input)
+        assert layers.value == "" and layers.placeholder == "none (linear)"
+        assert "none (linear)" in screen_text(pilot)
         for _ in range(5):
             await pilot.press("s")
         await wait_for(pilot, lambda: screen.step == 5)

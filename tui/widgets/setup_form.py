@@ -446,6 +446,8 @@ class SetupForm(VerticalScroll):
                     select.value = value
                 elif field.key in self._shown and field.kind in ("budget", "batch"):
                     self._set_widget(field, self._shown[field.key])  # their words
+                elif field.kind == "layers":  # empty: no hidden layer, a linear model
+                    self.query_one(f"#{field.key}", Input).placeholder = tr("table.linear", lang)
         for key, error in self._errors.items():
             self.query_one(f"#error-{key}", Static).update(reason(error, lang))
 
