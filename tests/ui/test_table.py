@@ -140,8 +140,8 @@ async def test_a_regression_run_shows_test_r2_and_its_loss_and_output() -> None:
         await pilot.press("down", "down")  # a net without a hidden layer: the form says so
         await wait_for(pilot, lambda: screen.selected == "linear")
         layers = form.query_one("#layers", Input)
-        assert layers.value == "" and layers.placeholder == "none (linear)"
-        assert "none (linear)" in screen_text(pilot)
+        assert layers.value == "" and layers.placeholder == "none: linear"
+        assert "none: linear" in screen_text(pilot)
         for _ in range(5):
             await pilot.press("s")
         await wait_for(pilot, lambda: screen.step == 5)
