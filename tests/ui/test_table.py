@@ -94,6 +94,12 @@ async def test_a_live_change_says_what_changed_and_when() -> None:
         await wait_for(pilot, lambda: screen.step == 5)
         await pilot.pause(0.1)
         assert cell(table, "base", "differs") == "lr 0.02→0.08 @4"  # the latest, as one
+        await pilot.resize_terminal(80, 24)  # narrow, beside the form: the old value goes first
+        await pilot.press("f")
+        await wait_for(pilot, lambda: screen.query_one(SetupForm).region.width > 0)
+        await pilot.pause(0.1)
+        assert table.region.width < 60
+        assert "lr→0.08 @4" in row_text(table, "base")
 
 
 def test_differences_are_words_and_the_latest_change_of_each_setting_is_shown() -> None:
@@ -107,6 +113,7 @@ def test_differences_are_words_and_the_latest_change_of_each_setting_is_shown() 
     )
     assert differs(run, changes, "a", "en") == "act sigmoid, dropout 0.2→0.5 @300"
     assert differs(run, changes, "a", "ko") == "활성화 sigmoid, 드롭아웃 0.2→0.5 @300"
+    assert differs(run, changes, "a", "en", short=True) == "act sigmoid, dropout→0.5 @300"
     assert differs(_run("a"), changes, "a", "en") == "lr 0.01→0.1 @100"
     assert differs(_run("c"), (), "a", "en") == "same as base"
     features = _run("c", changed=(("features", ("x1_sq", "x2_sq")), ("layers", (64, 32))))

@@ -55,6 +55,7 @@ DIFFERS_WIDTH = 48  # the widest a "differs" cell is shown
 DIFFERS_MIN = 10  # ... and the narrowest, before the train loss is left out
 SPARE = ("speed", "epoch")  # left out, in this order, before "differs" is cut
 LAST = ("train_loss", "test_loss")  # ... and these only when "differs" is as narrow as it goes
+SHORT = "differs_short"  # a row's key (not a column) for what differs, said shorter
 GAP = 2  # blank cells between two columns
 PADDING = 1  # blank cells left of the first column
 
@@ -86,10 +87,13 @@ def _latest_changes(changes: Sequence[Change], run: str) -> dict[str, tuple[Any,
     return {key: held for key, held in latest.items() if held[0] != held[1]}
 
 
-def differs(run: RunSnapshot, changes: Sequence[Change], base: str, lang: str) -> str:
+def differs(
+    run: RunSnapshot, changes: Sequence[Change], base: str, lang: str, short: bool = False
+) -> str:
     """What differs from the base run (`base`, the first), then what changed live and when:
-    "act sigmoid, init xavier, lr 0.01→0.1 @800". A setting the base changed live is not a
-    difference of a run that still has the base's first value."""
+    "act sigmoid, init xavier, lr 0.01→0.1 @800" ("lr→0.1 @800" when `short`, for a narrow
+    column). A setting the base changed live is not a difference of a run that still has the
+    base's first value."""
     live = _latest_changes(changes, run.name)
     base_before: dict[str, Any] = {}
     for change in changes:
@@ -102,7 +106,7 @@ def differs(run: RunSnapshot, changes: Sequence[Change], base: str, lang: str) -
     ]
     parts += [
         tr(
-            "table.change",
+            "table.change_short" if short else "table.change",
             lang,
             setting=tr(f"setting_short.{key}", lang),
             old=value_words(key, old, lang),
@@ -144,9 +148,11 @@ def cells(
     regression: bool = False,
 ) -> dict[str, str]:
     """The text of every column for one run (`base`: the first run's name)."""
+    base = base or run.name
     return {
         "run": run.name,
-        "differs": _fit(differs(run, changes, base or run.name, lang), DIFFERS_WIDTH).rstrip(),
+        "differs": _fit(differs(run, changes, base, lang), DIFFERS_WIDTH).rstrip(),
+        SHORT: differs(run, changes, base, lang, short=True),  # for a narrower column
         "step": str(run.step),
         "epoch": _number(run.epoch, ".1f"),
         "train_loss": _number(run.train_loss, ".4f"),
@@ -359,7 +365,10 @@ class RunsTable(ScrollView, can_focus=True):
         """One line of cells; cells of one style make one segment (fewer bytes to send)."""
         segments, run, x = [], "", 0
         for key, (left, cell_width) in self._columns().items():
-            text = " " * (left - x) + _fit(texts.get(key, ""), cell_width, right=key in NUMERIC)
+            text = texts.get(key, "")
+            if key == "differs" and cell_len(text) > cell_width:
+                text = texts.get(SHORT, text)  # the changes without their old values
+            text = " " * (left - x) + _fit(text, cell_width, right=key in NUMERIC)
             if key in styles:
                 segments += [Segment(run, style), Segment(text, style + styles[key])]
                 run = ""
