@@ -65,7 +65,23 @@ FOOTER_PRIORITY: tuple[str, ...] = (
     "remove_run",
     "cycle_optimizer",
     "cycle_dropout",
+    "cycle_l1",
+    "cycle_l2",
+    "toggle_batch_norm",
 )
+
+# The setting each key changes live, as a preset locks it (`locked = ["lr"]`): in a classroom
+# scenario the footer leaves out the keys of locked settings and shows those of the others,
+# the lesson's keys, in their place.
+SETTING_KEYS: dict[str, str] = {
+    "lr_up": "lr",
+    "lr_down": "lr",
+    "cycle_optimizer": "optimizer",
+    "cycle_dropout": "dropout",
+    "cycle_l1": "l1",
+    "cycle_l2": "l2",
+    "toggle_batch_norm": "batch_norm",
+}
 
 # Dialogs (the help, the preset picker) hold the app's keys back: the language key is theirs
 # too, so that `t` switches the language on every screen.

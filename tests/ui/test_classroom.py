@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from presets.loader import load_preset, parse_preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
+from tui.widgets.footer import Footer
 from tui.widgets.setup_form import FeaturePicker, SetupForm
 
 CIRCLES = """
@@ -138,6 +139,22 @@ async def test_a_locked_setting_is_shown_locked_and_refused_by_form_and_by_key()
         await pilot.press("t")
         await pilot.press("right_square_bracket")
         await wait_for(pilot, lambda: any("학습률은(는) 잠겨" in text for text in notices(app)))
+
+
+async def test_the_footer_shows_the_keys_of_what_may_change() -> None:
+    app = TrainlabApp(parse_preset(LOCKED.format(head=""), "locked", "tests/ui/test_classroom.py"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await ready(pilot)
+        footer = screen.query_one(Footer)
+        await wait_for(pilot, lambda: "d" in footer.shown_keys)
+        keys = footer.shown_keys
+        assert not {"]", "[", "o"} & set(keys)  # learning rate and optimizer are locked
+        assert {"d", "p", "w", "space", "?", "P", "t", "q"} <= set(keys)
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: footer.size.width == 80)
+        await pilot.pause(0.1)
+        assert {"space", "?", "P", "t", "q"} <= set(footer.shown_keys)
+        assert not {"]", "["} & set(footer.shown_keys)
 
 
 async def test_hide_hides_parts_of_the_screen() -> None:

@@ -122,6 +122,11 @@ class MainScreen(Screen):
         self.watch(self.app, "lang", self._show_status, init=False)
         self.watch(self.app, "lang", self._show_start_hint)
 
+    @property
+    def locked_settings(self) -> frozenset[str]:
+        """The settings this scenario locks (the footer leaves their keys out)."""
+        return self.intended.locked
+
     def hides(self, part: str) -> bool:
         """Whether the preset hides this part of the screen (one of PARTS)."""
         return part in self.preset.hidden

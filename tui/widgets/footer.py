@@ -10,7 +10,8 @@ are left out: they have no label in the catalogue, and the help lists what matte
 A line has room for some keys only, fewer in Korean and at 80 columns: the footer shows the
 most needed that fit (`tui.keys.FOOTER_PRIORITY`: start, help, quit, presets, language
 first), in their usual order, and is built again when the terminal's width changes which
-fit. The help (`?`) and the command palette list every key.
+fit. The help (`?`) and the command palette list every key. In a classroom scenario the
+keys of locked settings make way for those of the settings the student may change.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.i18n import binding_label, tr
-from tui.keys import FOOTER_PRIORITY
+from tui.keys import FOOTER_PRIORITY, SETTING_KEYS
 
 
 class FooterKey(Static):
@@ -104,9 +105,10 @@ class Footer(Horizontal, can_focus=False, can_focus_children=False):
         bindings' order, and the command palette's."""
         lang = self.app.lang
         bindings = self.screen.active_bindings
+        locked = self._locked()
         keys, seen = [], set()
         for _node, binding, _enabled, _tooltip in bindings.values():
-            if not binding.show or binding.action in seen:
+            if binding.action in seen or not shown(binding.action, binding.show, locked):
                 continue
             if not binding.description.startswith("keys."):  # Textual's own, unlabelled
                 continue
@@ -120,13 +122,17 @@ class Footer(Horizontal, can_focus=False, can_focus_children=False):
             palette = FooterKey(name, display, tr("keys.palette", lang), classes="-palette")
         return keys, palette
 
+    def _locked(self) -> frozenset[str]:
+        """The settings the screen's scenario locks (none but on the main screen)."""
+        return getattr(self.screen, "locked_settings", frozenset())
+
     def _fit(self) -> tuple[tuple[list[tuple[str, str, str, str]], FooterKey | None], tuple]:
         keys, palette = self._keys()
         width = self.app.size.width
         if palette is not None:
             width -= FooterKey.cells(palette.key_display, palette.label) + 1  # and its bar
         sizes = {action: FooterKey.cells(display, label) for action, _, display, label in keys}
-        fitted = fit(list(sizes.items()), width, FOOTER_PRIORITY)
+        fitted = fit(list(sizes.items()), width, priority(self._locked()))
         return (keys, palette), tuple(action for action, *_ in keys if action in fitted)
 
     def compose(self) -> ComposeResult:
@@ -160,6 +166,28 @@ class Footer(Horizontal, can_focus=False, can_focus_children=False):
 
     def _rebuild(self) -> None:
         self.call_after_refresh(self.recompose)
+
+
+def shown(action: str, show: bool, locked: frozenset[str]) -> bool:
+    """Whether the footer may show a key: as its binding says, but in a classroom scenario
+    (settings `locked`) not the keys of locked settings, and the keys of the others, the
+    lesson's, always."""
+    setting = SETTING_KEYS.get(action)
+    if locked and setting is not None:
+        return setting not in locked
+    return show
+
+
+def priority(locked: frozenset[str]) -> tuple[str, ...]:
+    """The footer's keys in order of need: in a classroom scenario the keys of the settings
+    the student may change come right after start, help, quit, presets, language, step and
+    reset."""
+    if not locked:
+        return FOOTER_PRIORITY
+    lesson = tuple(action for action in SETTING_KEYS if shown(action, False, locked))
+    first = FOOTER_PRIORITY[: FOOTER_PRIORITY.index("reset") + 1]
+    rest = tuple(action for action in FOOTER_PRIORITY if action not in first + lesson)
+    return first + lesson + rest
 
 
 def fit(sizes: Sequence[tuple[str, int]], width: int, priority: Sequence[str]) -> set[str]:
