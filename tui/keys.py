@@ -32,6 +32,9 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("f", "toggle_setup", "keys.setup", show=False),
     Binding("v", "next_surface", "keys.surface", show=False),
     Binding("c", "toggle_claims", "keys.claims", show=False),
+    # the views: what the charts' x axis counts, and runs in a grid or all in one chart
+    Binding("X", "cycle_x_axis", "keys.x_axis", show=False),
+    Binding("m", "toggle_grid", "keys.grid", show=False),
     *[
         Binding(str(number), f"show_chart('{name}')", f"keys.chart.{name}", show=False)
         for number, name in enumerate(CHART_NAMES, start=1)

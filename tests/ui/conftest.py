@@ -15,7 +15,7 @@ from presets.loader import parse_preset
 from presets.preset import Preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
-from tui.widgets.charts_panel import REFRESH_SECONDS, ChartsPanel
+from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.runs_table import RunsTable
 
 TINY = """
@@ -104,12 +104,10 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
 
 
 async def charts_drawn(pilot: Pilot) -> None:
-    """Let the charts' 4 Hz timer hand the visible chart the last snapshot, and wait until
-    its worker thread has drawn it."""
-    await pilot.pause(REFRESH_SECONDS + 0.1)
+    """Until the charts' 4 Hz timer has handed the visible chart the last snapshot and its
+    worker thread has drawn it."""
     panel = pilot.app.screen.query_one(ChartsPanel)
-    chart = panel.chart(panel.active_chart)
-    await wait_for(pilot, lambda: chart.current)
+    await wait_for(pilot, lambda: panel.settled)
 
 
 async def ready(pilot: Pilot, timeout: float = 60.0) -> MainScreen:

@@ -175,7 +175,7 @@ class TrainerInThisProcess:
         self.outbox.append(command)
         return self.sent
 
-    def watch(self, selected, wants_boundary) -> None:
+    def watch(self, selected, *wants) -> None:
         pass  # the charts' wishes: not what these tests are about
 
     def answer(self, count: int | None = None) -> None:

@@ -98,10 +98,9 @@ async def test_the_status_of_a_diverged_run_shows_in_full_at_80_columns():
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.snapshot.run("boom").status == "diverged")
         table = screen.query_one(RunsTable)
-        await pilot.pause(0.05)
         row = table.names.index("boom")
-        shown = table.render_line(row + 1).text
-        assert f"diverged at step {screen.snapshot.run('boom').diverged_step}" in shown
+        said = f"diverged at step {screen.snapshot.run('boom').diverged_step}"
+        await wait_for(pilot, lambda: said in table.render_line(row + 1).text)
 
 
 async def test_a_snapshot_repaints_rows_not_the_table(app: TrainlabApp):
@@ -143,7 +142,10 @@ async def test_korean_headers_line_up_with_their_columns():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         table = screen.query_one(RunsTable)
-        await pilot.pause(0.05)
+        await wait_for(
+            pilot,
+            lambda: table.render_line(0).cell_length == table.scrollable_content_region.width > 0,
+        )
         header, row = table.render_line(0), table.render_line(1)
         assert header.cell_length == row.cell_length == table.scrollable_content_region.width
         status_x, _ = table._columns()["status"]

@@ -10,7 +10,9 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from charts_app import ChartsApp
 from conftest import charts_drawn, ready, wait_for
+from test_views import _bn, init_relu, noisy, regression, with_a_diverging_run
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -22,6 +24,8 @@ from tui.screens.help import HelpScreen
 from tui.screens.preset_picker import PresetPicker
 from tui.screens.too_small import TooSmallScreen
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
+from tui.widgets.loss_chart import X_AXES
+from tui.widgets.paths_chart import PathsChart
 from tui.widgets.setup_form import SetupForm
 
 WALK = """
@@ -107,8 +111,11 @@ def screen_text(pilot: Pilot) -> str:
 class Walk:
     """Reads the screen at each stop and keeps the English words it finds, by stop."""
 
-    def __init__(self, pilot: Pilot, typed: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, pilot: Pilot, typed: tuple[str, ...] = (), runs: frozenset[str] = frozenset()
+    ) -> None:
         self.pilot, self.typed, self.found = pilot, typed, {}
+        self.runs = RUNS | runs  # the names of the runs on screen, and of their parts
         self.stops = 0
 
     def read(self, where: str) -> str:
@@ -117,7 +124,7 @@ class Walk:
             text = text.replace(typed, " ")
         # words of two letters or more; a subscripted name (n_in) is a formula's
         words = {w for w in re.findall(r"[A-Za-z][A-Za-z_]*[A-Za-z]", text) if "_" not in w}
-        english = sorted(w for w in words if w.lower() not in ALLOWED and w not in RUNS)
+        english = sorted(w for w in words if w.lower() not in ALLOWED and w not in self.runs)
         if english:
             self.found[where] = english
         self.stops += 1
@@ -142,6 +149,19 @@ async def walk_the_main_screen(pilot: Pilot, walk: Walk, size: str) -> None:
         walk.read(f"{size} chart {number} ({name})")
 
 
+async def walk_the_views(pilot: Pilot, walk: Walk) -> None:
+    """The curves as small multiples, then over each x axis."""
+    panel = pilot.app.main_screen.query_one(ChartsPanel)
+    await pilot.press("1", key_for("toggle_grid"))
+    await charts_drawn(pilot)
+    walk.read("loss: a cell a run")
+    await pilot.press(key_for("toggle_grid"))
+    for _ in X_AXES:
+        await pilot.press(key_for("cycle_x_axis"))
+        await charts_drawn(pilot)
+        walk.read(f"loss over {panel.x_axis}")
+
+
 async def test_korean_mode_shows_no_english_words() -> None:
     missing = "zz.toml"  # short: a notice that wraps a long path would cut it in two
     assert not Path(missing).exists()
@@ -150,6 +170,7 @@ async def test_korean_mode_shows_no_english_words() -> None:
         walk = Walk(pilot, typed=(missing, "abc"))
         screen = await ready(pilot)
         await walk_the_main_screen(pilot, walk, "120×40")
+        await walk_the_views(pilot, walk)
 
         form = screen.query_one(SetupForm)
         lr = form.query_one("#lr", Input)
@@ -248,7 +269,8 @@ async def test_korean_mode_shows_no_english_words() -> None:
         await wait_for(pilot, lambda: any("숨깁니다" in text for text in notices(app)[1:]))
         walk.read("hidden claims notice")
 
-    assert walk.stops == 2 * len(CHART_NAMES) + len(help_topics("ko").topics) + 17  # all of it
+    stops = 2 * len(CHART_NAMES) + 1 + len(X_AXES) + len(help_topics("ko").topics) + 17
+    assert walk.stops == stops  # all of it
     assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
 
 
@@ -261,3 +283,38 @@ async def test_the_walk_reads_english_when_there_is_some() -> None:
         text = walk.read("main screen")
         assert "start/pause" in text
         assert {"start", "pause", "Setup", "Runs"} <= set(walk.found["main screen"])
+
+
+async def test_korean_views_show_no_english_words(monkeypatch) -> None:
+    """The views of many runs and of regression, in the charts' host app: batch norm's
+    grid, the noise, a diverged run, one x scale of activations, a fitted surface and a
+    fitted curve, and every x axis."""
+    monkeypatch.setattr(PathsChart, "animate", False)
+    views = {
+        "grid": (_bn(), "accuracy"),
+        "noise": (noisy(), "noise"),
+        "diverged": (with_a_diverging_run(), "loss"),
+        "activations": (init_relu(), "activations"),
+        "surface": (regression("mixture", samples=300, noise=0.05), "boundary"),
+        "r2": (regression("mixture", samples=300, noise=0.05), "accuracy"),
+        "curves": (regression("sine", samples=60, train_ratio=0.3), "boundary"),
+        "paths": (None, "paths"),
+    }
+    # run names, and the parts of them the grid names its kinds of runs by
+    names = frozenset({"plain", "bn", "batch", "boom", "sgd", "std", "xavier", "he", "l2"})
+    found, stops = {}, 0
+    for view, (comparison, chart) in views.items():
+        app = ChartsApp(comparison, chart=chart, lang="ko", noise=view == "noise")
+        async with app.run_test(size=(120, 40)) as pilot:
+            walk = Walk(pilot, typed=("ChartsApp",), runs=names)  # the window title
+            await charts_drawn(pilot)
+            walk.read(view)
+            if view == "diverged":
+                for _ in X_AXES:
+                    await pilot.press("X")
+                    await charts_drawn(pilot)
+                    walk.read(f"{view} over {app.query_one(ChartsPanel).x_axis}")
+            found.update(walk.found)
+            stops += walk.stops
+    assert stops == len(views) + len(X_AXES)
+    assert not found, "\n".join(f"{where}: {words}" for where, words in found.items())

@@ -69,14 +69,12 @@ def eager(chart: NetworkChart) -> NetworkChart:
 
 async def shown(pilot, chart: NetworkChart) -> None:
     """Until the chart shows its newest picture (it draws in a worker thread)."""
-    await pilot.pause(TICK)
-    await wait_for(pilot, lambda: chart.current)
+    await wait_for(pilot, lambda: chart._redraw.timer is None and chart.current)
 
 
 async def settled(pilot, chart: NetworkChart) -> None:
     """Until no redraw is due (the output's within a second, the links' within two) and
     the picture on screen is the latest."""
-    await pilot.pause(TICK)
     for throttle in (chart._redraw, chart._output_redraw, chart._links_redraw):
         await wait_for(pilot, lambda throttle=throttle: throttle.timer is None)
     await wait_for(pilot, lambda: chart.current)

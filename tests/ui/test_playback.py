@@ -13,6 +13,7 @@ from presets.loader import parse_preset
 from tui.app import TrainlabApp
 from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
+from tui.theme import run_color
 from tui.training.loop import TrainingLoop
 from tui.training.protocol import Claims, Command, Result, Stop, Toggle
 from tui.widgets.caption import Caption
@@ -107,8 +108,9 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims() -> None:
         assert (change.step, change.run, change.setting, change.new) == (10, "tanh", "dropout", 0.5)
         assert screen.configs["tanh"].dropout == 0.5 and screen.configs["base"].dropout == 0.0
         loss_chart = screen.query_one(ChartsPanel).chart("loss")
-        # the marker on the loss chart
-        assert loss_chart.axes(screen.snapshot, (0, 20), None).vlines == [10]
+        # the marker on the loss chart, named and in the run's colour
+        (mark,) = loss_chart.marks(screen.snapshot)
+        assert (mark.x, mark.label, mark.color) == (10, "dropout 0.5", run_color(1))
 
         await pilot.press("c")  # before the end: a notice says when the claims come
         assert not panel.display

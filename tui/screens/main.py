@@ -200,7 +200,9 @@ class MainScreen(Screen):
         charts = self.query_one(ChartsPanel)
         charts.show_snapshot(message.snapshot, self.selected or "")
         if message.boundary is not None:
-            charts.show_boundary(message.boundary)
+            charts.show_boundary(message.boundary, message.news.grids)
+        if message.news.network is not None:
+            charts.show_network(message.news.network)
         self.query_one(Caption).show_step(message.step)
         self._show_form()
         self._show_status()
@@ -242,9 +244,13 @@ class MainScreen(Screen):
         self._watch()
 
     def _watch(self) -> None:
-        """Tell the trainer what the charts need (the selected run's boundary, or nothing)."""
+        """Tell the trainer what the charts need (the selected run's boundary, the gradient
+        noise, its units for the Network tab, or nothing)."""
         if self.trainer is not None:
-            self.trainer.watch(self.selected, self.query_one(ChartsPanel).wants_boundary)
+            charts = self.query_one(ChartsPanel)
+            self.trainer.watch(
+                self.selected, charts.wants_boundary, charts.wants_noise, charts.wants_network
+            )
 
     def _show_form(self) -> None:
         name = self.selected
@@ -419,6 +425,12 @@ class MainScreen(Screen):
 
     def action_next_surface(self) -> None:
         self.query_one(ChartsPanel).action_next_surface()
+
+    def action_cycle_x_axis(self) -> None:
+        self.query_one(ChartsPanel).cycle_x_axis()
+
+    def action_toggle_grid(self) -> None:
+        self.query_one(ChartsPanel).toggle_grid()
 
     def action_toggle_setup(self) -> None:
         if self.hides("form"):

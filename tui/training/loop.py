@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig
 from nn.errors import Explained
+from nn.network_view import network_view
 from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
 from presets.claims import ClaimResult
 from presets.player import PresetRecorder
@@ -107,6 +108,8 @@ class TrainingLoop:
         self.stopped = False
         self.selected: str | None = None
         self.wants_boundary = False
+        self.wants_noise = False
+        self.wants_network = False
         self.handled = 0  # commands received so far, answered or not (see protocol.py)
         self._chunk = 1
         self._last_label = self._last_detail = float("-inf")
@@ -157,6 +160,11 @@ class TrainingLoop:
         so that measuring takes no more than MEASURING_SHARE of the time from training."""
         return max(self.LABEL_INTERVAL, self._publish_seconds / MEASURING_SHARE)
 
+    @property
+    def _watching(self) -> Watch:
+        """What the charts look at, as the last Watch said."""
+        return Watch(self.selected, self.wants_boundary, self.wants_noise, self.wants_network)
+
     def _handle_commands(self, block: bool) -> None:
         """Every command waiting, then one snapshot for all of them (none if nothing new)."""
         if not self.commands.poll(0.5 if block else 0):
@@ -165,7 +173,7 @@ class TrainingLoop:
         while self.commands.poll(0):
             command = self.commands.recv()
             self.handled += 1
-            if command == Watch(self.selected, self.wants_boundary):
+            if command == self._watching:
                 continue  # nothing new: no snapshot in reply, or each reply would ask again
             answer, self._fresh = True, False
             detail = self._do(command) or detail
@@ -208,8 +216,9 @@ class TrainingLoop:
                 return True
             case Change(run, changes):
                 self._change(run, changes)
-            case Watch(selected, boundary):
-                self.selected, self.wants_boundary = selected, boundary
+            case Watch(selected, boundary, noise, network):
+                self.selected, self.wants_boundary, self.wants_noise = selected, boundary, noise
+                self.wants_network = network
                 return True
             case Reset(edits):
                 self.playing = False
@@ -308,15 +317,22 @@ class TrainingLoop:
         comparison = self.comparison
         now = self.clock.wall()
         start = self.clock.cpu()
-        snapshot = comparison.snapshot(layers=detail or self._recorded_layers())
+        snapshot = comparison.snapshot(
+            layers=detail or self._recorded_layers(), noise=detail and self.wants_noise
+        )
         self._last_label = now
-        boundary = None
+        boundary = grids = network = None
         if detail:
             self._last_detail = now
-            if self.wants_boundary and comparison.dataset.n_features == 2:
-                names = comparison.names
-                selected = self.selected if self.selected in names else names[0]
-                boundary = comparison.decision_grid(selected)
+            names = comparison.names
+            selected = self.selected if self.selected in names else names[0]
+            if self.wants_network:
+                network = network_view(comparison, selected)
+            if self.wants_boundary and comparison.dataset.n_features in (1, 2):
+                # 1-D data: every run's fitted curve, drawn together; 2-D: the selected one
+                shown = names if comparison.dataset.n_features == 1 else [selected]
+                grids = {name: comparison.decision_grid(name) for name in shown}
+                boundary = grids[selected]
         configs = tuple(run.config for run in comparison.runs)
         # the same object where nothing differs: pickled once
         restarts = tuple(
@@ -335,6 +351,8 @@ class TrainingLoop:
                 playing=self.playing,
                 done=comparison.done,
                 handled=self.handled,
+                grids=grids,
+                network=network,
             )
         )
         self._publish_seconds = self.clock.cpu() - start

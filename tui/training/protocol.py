@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from nn.config import RunConfig
+from nn.network_view import NetworkView
 from nn.snapshot import Snapshot
 from presets.claims import ClaimResult
 
@@ -86,11 +87,15 @@ class Change(Command):
 
 @dataclass(frozen=True)
 class Watch(Command):
-    """What the charts look at: the run whose decision regions to compute, if any. Sent
-    only when it changes; the process answers only a change."""
+    """What the charts look at: the run whose decision regions to compute, if any, whether
+    the gradient noise is on screen (measuring it costs passes over the data) and whether the
+    Network tab is (every unit's picture of the selected run). Sent only when it changes; the
+    process answers only a change."""
 
     selected: str | None
     boundary: bool
+    noise: bool = False
+    network: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,11 @@ class SnapshotNews(Result):
     playing: bool
     done: bool
     handled: int
+    # The grids to draw, by run, when `boundary` is sent: the selected run's for 2-D data,
+    # every run's fitted curve for 1-D data.
+    grids: dict[str, Boundary] | None = None
+    # The selected run's units, links and output, while the Network tab shows.
+    network: NetworkView | None = None
 
 
 @dataclass(frozen=True)

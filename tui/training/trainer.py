@@ -80,10 +80,16 @@ class Trainer:
         except (BrokenPipeError, OSError):
             self._stopping = True  # the process has gone: the relay says so
 
-    def watch(self, selected: str | None, wants_boundary: bool) -> None:
+    def watch(
+        self,
+        selected: str | None,
+        wants_boundary: bool,
+        wants_noise: bool = False,
+        wants_network: bool = False,
+    ) -> None:
         """What the charts look at. The screen says it after every snapshot; only a
         change is worth sending."""
-        watch = Watch(selected, wants_boundary)
+        watch = Watch(selected, wants_boundary, wants_noise, wants_network)
         if watch != self._watching:
             self._watching = watch
             self.send(watch)

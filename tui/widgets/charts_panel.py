@@ -4,6 +4,12 @@ The app hands over every snapshot (cheap: it is only stored). A timer passes the
 one to the visible chart only, so hidden charts cost nothing and an SSH link carries at
 most a few redraws a second. The boundary chart, the costliest in bytes, redraws at 1 Hz.
 Tab names and the surfaces' titles follow the app's language.
+
+The panel also holds what every chart of curves shares: the x axis (steps, epochs,
+samples seen or seconds: `cycle_x_axis`), the y scale of the loss (`toggle_log_scale`)
+and whether runs are drawn together or as small multiples (`toggle_grid`); and it says
+what the training process must measure for the chart on show (`wants_boundary`,
+`wants_noise`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from textual.widgets import Select, TabbedContent, TabPane
 
 from nn import Snapshot
 from nn.data import Dataset
+from nn.network_view import NetworkView
 from nn.surfaces import SURFACES
 from presets.preset import View
 from tui.i18n import tr
@@ -24,13 +31,14 @@ from tui.widgets.accuracy_chart import AccuracyChart
 from tui.widgets.activations_chart import ActivationsChart
 from tui.widgets.boundary import BoundaryChart, Grid
 from tui.widgets.gradients_chart import GradientsChart
-from tui.widgets.loss_chart import CurvesChart, LossChart, Pinned
+from tui.widgets.loss_chart import X_AXES, CurvesChart, LossChart, Pinned, TimeChart
 from tui.widgets.network import NetworkChart
+from tui.widgets.noise_chart import NoiseChart
 from tui.widgets.paths_chart import PathsChart
 from tui.widgets.plot import Chart, SnapshotChart
 from tui.widgets.weights_chart import WeightsChart
 
-# The chart tabs, in the order of their tabs and keys (1-7): the one list of charts. A new
+# The chart tabs, in the order of their tabs and keys (1-8): the one list of charts. A new
 # chart is a Chart subclass with a `chart_name`, listed here (and its name in the catalogue,
 # `chart.NAME`, in every language).
 CHARTS: tuple[type[Chart], ...] = (
@@ -41,6 +49,7 @@ CHARTS: tuple[type[Chart], ...] = (
     WeightsChart,
     PathsChart,
     BoundaryChart,
+    NoiseChart,
     NetworkChart,
 )
 CHART_NAMES = tuple(chart.chart_name for chart in CHARTS)
@@ -58,6 +67,7 @@ class ChartsPanel(Widget):
         self._version = 0  # bumped by every show_snapshot
         self._delivered: dict[str, int] = {}  # chart name → version it last drew
         self._grid: Grid | None = None
+        self._curves: dict[str, Grid] | None = None
         self._grid_version = 0
         self._grid_delivered = 0
         self._grid_time = 0.0
@@ -73,6 +83,7 @@ class ChartsPanel(Widget):
                             self._surfaces(lang),
                             value="elongated",
                             allow_blank=False,
+                            compact=True,  # one row: the panels need the rest
                             id="surface",
                         )
                     yield chart(id=f"chart-{name}")
@@ -103,30 +114,49 @@ class ChartsPanel(Widget):
         self._snapshot, self._selected = snapshot, selected
         self._version += 1
 
-    def show_boundary(self, grid: Grid | None) -> None:
-        """Keep the selected run's newest decision grid (computed by the worker)."""
-        self._grid = grid
+    def show_boundary(self, grid: Grid | None, curves: dict[str, Grid] | None = None) -> None:
+        """Keep the selected run's newest decision grid (computed by the worker) and, for
+        1-D data, every run's fitted curve."""
+        self._grid, self._curves = grid, curves
         self._grid_version += 1
 
     def set_dataset(self, dataset: Dataset) -> None:
         self.chart("boundary").set_dataset(dataset)
-        self._grid = None
+        self._grid = self._curves = None
 
     def toggle_log_scale(self) -> None:
+        """The loss's other y scale than the one on show (log or linear)."""
         self.chart("loss").toggle_log_scale()
 
     def curves(self) -> list[CurvesChart]:
-        """The charts of curves over time (loss, accuracy)."""
+        """The charts of curves over time (loss, accuracy, noise)."""
         return [chart for chart in self.query(CurvesChart)]
 
     def set_x_axis(self, x_axis: str) -> None:
-        """Draw the curves over steps, epochs, samples seen or seconds (loss_chart.X_COLUMNS)."""
-        for chart in self.curves():
+        """Draw every chart over time over steps, epochs, samples seen or seconds
+        (loss_chart.X_COLUMNS)."""
+        for chart in self.query(TimeChart):
             chart.set_x_axis(x_axis)
+
+    def cycle_x_axis(self) -> str:
+        """The next x axis: steps → epochs → samples → seconds → steps; returns it."""
+        x_axis = X_AXES[(X_AXES.index(self.x_axis) + 1) % len(X_AXES)]
+        self.set_x_axis(x_axis)
+        return x_axis
 
     @property
     def x_axis(self) -> str:
         return self.chart("loss").x_axis
+
+    def toggle_grid(self) -> None:
+        """Runs as small multiples, or all in one chart: the other of what the chart on show
+        draws (the loss's, when the chart on show has no curves), for every chart of curves."""
+        chart = self.chart(self.active_chart)
+        shown = chart if isinstance(chart, CurvesChart) else self.chart("loss")
+        assert isinstance(shown, CurvesChart)
+        layout = "overlay" if shown.shows_grid() else "grid"
+        for curves in self.curves():
+            curves.set_layout(layout)
 
     def set_pinned(self, pinned: Sequence[Pinned]) -> None:
         """Runs of earlier sessions to draw, faded, beside today's (an empty list: none)."""
@@ -139,7 +169,8 @@ class ChartsPanel(Widget):
         if view.tab is not None and view.tab in CHART_NAMES:
             self.show_chart(view.tab)
         if view.log is not None:
-            self.chart("loss").set_log_scale(view.log)
+            for chart in self.curves():
+                chart.set_log_scale(view.log)
         if view.x is not None:
             self.set_x_axis(view.x)
         if view.surface is not None:
@@ -159,6 +190,33 @@ class ChartsPanel(Widget):
     def wants_boundary(self) -> bool:
         return self.active_chart == "boundary"
 
+    @property
+    def wants_noise(self) -> bool:
+        """Whether the chart on show draws the gradient noise, which costs the training
+        process several passes over the data to measure: only then does it."""
+        return self.active_chart == "noise"
+
+    @property
+    def wants_network(self) -> bool:
+        """Whether the Network tab shows: only then are the selected run's units drawn."""
+        return self.active_chart == "network"
+
+    def show_network(self, view: NetworkView | None) -> None:
+        self.query_one(NetworkChart).show_network(view)
+
+    @property
+    def settled(self) -> bool:
+        """The visible chart has been handed the newest data and shows it: what a test (or
+        a screenshot) waits for, however slowly the machine draws."""
+        name = self.active_chart
+        chart = self.chart(name)
+        if isinstance(chart, SnapshotChart):
+            if self._snapshot is not None and self._delivered.get(name) != self._version:
+                return False
+        elif isinstance(chart, BoundaryChart) and self._grid_delivered != self._grid_version:
+            return False
+        return chart.current
+
     # -- inside ----------------------------------------------------------------------------
 
     def chart(self, name: str) -> Chart:
@@ -177,7 +235,7 @@ class ChartsPanel(Widget):
             fresh = self._grid_delivered != self._grid_version
             if fresh and now - self._grid_time >= BOUNDARY_SECONDS:
                 self._grid_delivered, self._grid_time = self._grid_version, now
-                chart.show_grid(self._grid)
+                chart.show_grid(self._grid, self._curves)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._grid_time = 0.0  # a newly shown boundary draws its grid at once

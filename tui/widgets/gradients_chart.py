@@ -2,7 +2,8 @@
 adaptive optimizers over time (LECTURE 1.5-1.6).
 
 Both on log axes: vanishing gradients span orders of magnitude, and AdaGrad's step
-decays by orders of magnitude while RMSProp's stays alive.
+decays by orders of magnitude while RMSProp's stays alive. The step sizes are drawn over
+the same time axis as the curves (steps, epochs, samples seen or seconds).
 """
 
 from __future__ import annotations
@@ -14,40 +15,45 @@ from rich.text import Text
 from nn import Snapshot
 from nn.optimizers import adaptive_names
 from tui.i18n import tr
+from tui.widgets.loss_chart import TimeChart
 from tui.widgets.plot import (
     Axes,
     Series,
-    SnapshotChart,
     figure,
     legend,
     run_style,
     stacked,
-    steady_end,
-    step_ticks,
     thin_steps,
+    time_ticks,
 )
 
 
-class GradientsChart(SnapshotChart):
+class GradientsChart(TimeChart):
     chart_name = "gradients"
 
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         norms, steps, lang = [], [], self.lang
-        end = steady_end(max((run.step for run in snapshot.runs), default=1))
+        end = self.end(snapshot)
         for index, run in enumerate(snapshot.runs):
             color, marker = run_style(index)
             layers = [layer.index for layer in run.layers]
             norms.append(Series(layers, [layer.grad_norm for layer in run.layers], color, marker))
-            keep = thin_steps(run.history.step, end, width)
+            xs = self.xs(run.history)
+            keep = thin_steps(xs, end, width)
             effective = run.history.effective_step[keep]
             if any(math.isfinite(value) for value in effective):
-                steps.append(Series(run.history.step[keep], effective, color, marker))
+                steps.append(
+                    Series(xs[keep], effective, color, marker, diverged_at=self.diverged_at(run))
+                )
         depth = max((len(run.layers) for run in snapshot.runs), default=0)
         ticks = list(range(1, depth + 1))
         norm_axes = Axes(
             title=tr("chart.grad_norm", lang),
             log_y=True,
+            xlim=(0.75, depth + 0.25) if depth > 1 else None,
             xticks=(ticks, [tr("chart.layer", lang, index=i) for i in ticks]),
+            xlabel=tr("views.axis_layer", lang),
+            ylabel=tr("views.unit_grad_norm", lang),
         )
         parts = [legend(snapshot.names)]
         if steps:
@@ -56,7 +62,9 @@ class GradientsChart(SnapshotChart):
                 title=tr("chart.effective_step", lang),
                 log_y=True,
                 xlim=(0, end),
-                xticks=step_ticks(end),
+                xticks=time_ticks(end, self.x_axis, max(2, min(7, width // 10))),
+                xlabel=self.xlabel(),
+                ylabel=tr("views.unit_step", lang),
             )
             parts.append(figure(width, top, norms, axes=norm_axes))
             parts.append(figure(width, height - 1 - top, steps, axes=step_axes))

@@ -7,6 +7,11 @@ only when its data or its size changed, and repaints only the cells that differ 
 picture on screen. The helpers `steady_end`, `steady_limits` and `thin_steps` keep axes
 and points in place between two redraws, so that few cells do. A chart's words come from
 the catalogue (tui/i18n.py) in the app's language, and a new language redraws it.
+
+Every axis is labelled and its ticks are ours, not plotext's: at most TICK_WIDTH characters
+each (`short_number`: 2.5e15, 1e-7, 0.59, 12.5k), on nice numbers (`nice_ticks`), by
+decade on a log axis (`log_ticks`, which `figure` draws itself as log10 of the values on a
+linear ruler), and in steps, epochs, samples seen or seconds on a time axis (`time_ticks`).
 """
 
 from __future__ import annotations
@@ -30,24 +35,29 @@ from textual.widget import Widget
 from nn import Snapshot
 from tui.i18n import tr
 from tui.messages import PictureDrawn
-from tui.theme import no_color, run_color, run_marker
+from tui.theme import line_marker, no_color, run_color
 
 # Quarter blocks (2×2 per cell): block glyphs are in every terminal font, braille is not
 # (and braille dots come out wide apart in many fonts). Both cost 3 bytes a cell.
 LINE_MARKER = "hd"
-MIN_PANEL_WIDTH = 16  # narrowest small-multiple panel that still shows its axis labels
 _PLOTEXT = threading.Lock()
+
+
+DIVERGED_MARK = "✕"  # at a diverged run's last finite point, in its colour
 
 
 @dataclass(frozen=True)
 class Series:
-    """One curve (or scatter) of a chart, in data coordinates."""
+    """One curve (or scatter) of a chart, in data coordinates. A diverged run's curve is
+    marked with DIVERGED_MARK where it diverged (`diverged_at`, an x), at the height of its
+    last finite point (on the chart's edge if that is off it, or if it has none)."""
 
     x: Sequence[float]
     y: Sequence[float]
-    color: str | None = None  # a Rich colour name, e.g. "cyan"
+    color: str | None = None  # a Rich colour name or "#rrggbb"
     marker: str = LINE_MARKER
     lines: bool = True
+    diverged_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -62,17 +72,29 @@ class Bars:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A vertical marker across the plot at `x`, in `color`, named by `label` at its top
+    (a live change: `lr×2`, in its run's colour)."""
+
+    x: float
+    color: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Axes:
-    """How a chart frames its data."""
+    """How a chart frames its data. Every axis has a label (`xlabel`, `ylabel`); ticks not
+    given are nice numbers over the limits (or the data)."""
 
     title: str = ""
     log_y: bool = False
     xlim: tuple[float, float] | None = None
     ylim: tuple[float, float] | None = None
     xticks: tuple[Sequence[float], Sequence[str]] | None = None
-    vlines: Sequence[float] = field(default_factory=tuple)  # x positions of vertical markers
-    vline_color: str = "yellow"
-    yticks: int | None = None  # how many automatic y ticks
+    xlabel: str = ""
+    ylabel: str = ""
+    marks: Sequence[Mark] = field(default_factory=tuple)
+    yticks: int | None = None  # at most this many y ticks (0: none; None: as the height allows)
 
 
 def _plotext_color(name: str) -> int | tuple[int, int, int]:
@@ -144,16 +166,31 @@ def _figure(
     fig.theme("colorless" if no_color() else "simple")
     if axes.title:
         fig.title(axes.title)
+    # A log axis is drawn as log10 of the values on a linear ruler, with our own ticks.
+    scale = _log10 if axes.log_y else _same
+    ylim = (scale(axes.ylim[0]), scale(axes.ylim[1])) if axes.ylim else None
     all_y: list[float] = []
+    ends: list[tuple[float, float | None, str | None]] = []  # where runs diverged
     for line in series:
         xs, ys = _finite(line.x, line.y, axes.log_y)
-        xs, ys = _clamp(xs, axes.xlim), _clamp(ys, axes.ylim)
+        ys = [scale(y) for y in ys]
+        xs, ys = _clamp(xs, axes.xlim), _clamp(ys, ylim)
+        if line.diverged_at is not None:
+            ends.append((line.diverged_at, ys[-1] if ys else None, line.color))
         if not xs:
             continue
         all_y.extend(ys)
         signal = fig.signal(xs, ys, marker=_marker(line.marker, line.color))
         signal.lines(line.lines and len(xs) > 1)
         fig.draw(signal)
+    for x, y, color in ends:
+        low, high = ylim or _span(all_y)
+        y = high if y is None else min(max(y, low), high)  # on the edge if off the chart
+        if axes.xlim is not None:
+            x = min(max(x, axes.xlim[0]), axes.xlim[1])
+        end = fig.signal([x], [y], marker=_marker(DIVERGED_MARK, color))
+        end.lines(False)
+        fig.draw(end)
     if bars is not None and bars.categories:
         symbols = bars.symbols or ["full"] * len(bars.colors)
         markers = [
@@ -163,22 +200,192 @@ def _figure(
         heights = groups[0] if len(groups) == 1 else groups
         markers = markers[0] if len(groups) == 1 else markers
         fig.draw(fig.bar(list(bars.categories), heights, marker=markers, width=bars.width))
-    if axes.vlines and all_y:
-        # Segments across the data's height (plotext's own lines paint a white background).
-        low, high = axes.ylim or (min(all_y), max(all_y))
-        for x in axes.vlines:
-            fig.draw(fig.segment((x, x), (low, high), marker=_marker("┊", axes.vline_color)))
-    if axes.log_y:
-        fig.ruler("y").scale("log")
-    elif axes.yticks is not None:
-        fig.ruler("y").frequency(axes.yticks)
+        all_y.extend(value for group in groups for value in group)
+    if axes.marks and all_y:
+        # Segments across the data's height (plotext's own lines paint a white background),
+        # each named at its top in its colour.
+        low, high = ylim or (min(all_y), max(all_y))
+        left, right = axes.xlim or _span([m.x for m in axes.marks])
+        columns, rows = max(width - 8, 1), max(height - 6, 2)
+        taken: list[tuple[int, int, int]] = []  # (row, first column, last column) of labels
+        for mark in axes.marks:
+            fig.draw(fig.segment((mark.x, mark.x), (low, high), marker=_marker("┊", mark.color)))
+        for mark in sorted(axes.marks, key=lambda m: m.x):  # the names over every line
+            if not mark.label:
+                continue
+            # labels that would overlap go a row lower each
+            first = round((mark.x - left) / ((right - left) or 1.0) * columns)
+            last = first + len(mark.label)
+            row = next(r for r in range(len(taken) + 1) if not _overlaps(taken, r, first, last))
+            taken.append((row, first, last))
+            y = high - min(row, rows - 1) * (high - low) / (rows - 1)
+            label = plt.colorize(mark.label, _pixel(mark.color))
+            fig.draw(fig.text(mark.x, y, label, alignment="left"))
     if axes.xlim:
         fig.ruler("x").lim(*axes.xlim)
-    if axes.ylim:
-        fig.ruler("y").lim(*axes.ylim)
+    if ylim:
+        fig.ruler("y").lim(*ylim)
     if axes.xticks:
         fig.ruler("x").ticks(list(axes.xticks[0]), list(axes.xticks[1]))
+    elif bars is None:
+        low, high = axes.xlim or _span([x for line in series for x in _finite_values(line.x)])
+        values = nice_ticks(low, high, max(2, min(7, width // 10)))
+        fig.ruler("x").ticks(values, tick_labels(values))
+    yticks = _y_ticks(axes, ylim, all_y, height)
+    if yticks is not None:
+        fig.ruler("y").ticks(*yticks)
+    if axes.xlabel:
+        fig.label(axes.xlabel, axis="x")
+    if axes.ylabel:
+        fig.label(axes.ylabel, axis="y")
     return Text.from_ansi(fig.build().string(), no_wrap=True, end="")
+
+
+def _overlaps(taken: list[tuple[int, int, int]], row: int, first: int, last: int) -> bool:
+    return any(r == row and first <= end and start <= last for r, start, end in taken)
+
+
+def _log10(value: float) -> float:
+    return math.log10(value)
+
+
+def _same(value: float) -> float:
+    return value
+
+
+def _finite_values(values: Sequence[float]) -> list[float]:
+    return [float(v) for v in values if math.isfinite(v)]
+
+
+def _span(values: Sequence[float]) -> tuple[float, float]:
+    return (min(values), max(values)) if values else (0.0, 1.0)
+
+
+def _pixel(color: str | None) -> Any:
+    plt = _plotext()
+    if color is None or no_color():
+        return plt.pixel()
+    return plt.pixel(foreground=_plotext_color(color))
+
+
+def _y_ticks(
+    axes: Axes, ylim: tuple[float, float] | None, drawn: list[float], height: int
+) -> tuple[list[float], list[str]] | None:
+    """Positions and labels of the y ticks, as drawn (log10 of the values on a log axis)."""
+    count = max(2, min(6, (height - 4) // 2)) if axes.yticks is None else axes.yticks
+    if count == 0:
+        return [], []
+    low, high = ylim or _span(drawn)
+    if axes.log_y:
+        ticks = log_ticks(10.0**low, 10.0**high, count)
+        return [math.log10(t) for t in ticks], log_tick_labels(ticks)
+    ticks = nice_ticks(low, high, count)
+    return ticks, tick_labels(ticks)
+
+
+# -- ticks -----------------------------------------------------------------------------------
+
+TICK_WIDTH = 6  # characters a tick label may take: 2.5e15, 1e-7, 0.59, 12.5k
+
+
+def short_number(value: float, digits: int = 3) -> str:
+    """`value` in at most TICK_WIDTH characters with up to `digits` significant digits
+    (fewer when it would not fit): 0.59, 1.25, 12.5k, 3M, 2.5e15, 1e-7."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    size = abs(value)
+    for precision in range(max(digits, 1), 0, -1):
+        if size < 1e-3:
+            text = _exponent(value, precision)
+        elif size < 1e3:
+            text = _decimal(value, precision)
+        elif 1e3 <= size < 1e6:
+            text = _decimal(value / 1e3, precision) + "k"
+        elif 1e6 <= size < 1e9:
+            text = _decimal(value / 1e6, precision) + "M"
+        else:
+            text = _exponent(value, precision)
+        if len(text) <= TICK_WIDTH:
+            return text
+    return _exponent(value, 1)
+
+
+def _decimal(value: float, precision: int) -> str:
+    """`value` with `precision` significant digits, in fixed notation, without trailing zeros."""
+    decimals = max(0, precision - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _exponent(value: float, precision: int) -> str:
+    """2.5e15, 1e-7: no plus sign, no leading zero in the exponent, no trailing zeros."""
+    mantissa, exponent = f"{value:.{precision - 1}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _read_number(text: str) -> float:
+    scale = {"k": 1e3, "M": 1e6}.get(text[-1:], 1.0)
+    return float(text[:-1] if scale != 1.0 else text) * scale
+
+
+def tick_labels(ticks: Sequence[float]) -> list[str]:
+    """Labels for the ticks of one axis: the fewest significant digits that still say each
+    tick's value (to a hundredth of their spacing), every label at most TICK_WIDTH long."""
+    ticks = [float(t) for t in ticks]
+    gaps = [abs(b - a) for a, b in zip(ticks, ticks[1:], strict=False) if b != a]
+    tolerance = min(gaps) / 100 if gaps else 0.0
+    labels: list[str] = []
+    for digits in range(1, 5):
+        labels = [short_number(tick, digits) for tick in ticks]
+        if all(
+            abs(_read_number(label) - tick) <= max(tolerance, abs(tick) * 1e-9)
+            for label, tick in zip(labels, ticks, strict=True)
+        ):
+            break
+    return labels
+
+
+def log_tick_labels(ticks: Sequence[float]) -> list[str]:
+    """Labels of a log axis: powers of ten far from 1 as 1e5, 1e-7; the rest as numbers."""
+    labels = tick_labels(ticks)
+    for index, tick in enumerate(ticks):
+        power = math.log10(tick)
+        if abs(power - round(power)) < 1e-9 and abs(power) >= 4:
+            labels[index] = f"1e{round(power)}"
+    return labels
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """At most `count` ticks in [low, high], a round number apart (1, 2, 2.5 or 5 × 10ⁿ)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return []
+    if high <= low:
+        return [low]
+    wanted = (high - low) / max(count - 1, 1)
+    scale = 10.0 ** math.floor(math.log10(wanted))
+    spacing = next(n * scale for n in (1, 2, 2.5, 5, 10) if n * scale >= wanted * (1 - 1e-9))
+    first = math.ceil(low / spacing - 1e-9)
+    ticks = []
+    for index in range(first, first + count + 2):
+        tick = index * spacing
+        if tick > high + spacing * 1e-9:
+            break
+        ticks.append(0.0 if abs(tick) < spacing * 1e-9 else round(tick, 12))
+    return ticks
+
+
+def log_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Ticks for a log axis over [low, high] (both > 0): powers of ten, every second or
+    third when there are many; within less than a decade, nice numbers instead."""
+    if not (low > 0 and high > low and math.isfinite(high)):
+        return [low] if low > 0 else []
+    first, last = math.ceil(math.log10(low) - 1e-9), math.floor(math.log10(high) + 1e-9)
+    if last - first < 1:
+        return [t for t in nice_ticks(low, high, count) if t > 0]
+    every = math.ceil((last - first + 1) / count)
+    return [10.0**k for k in range(first, last + 1) if (k - first) % every == 0]
 
 
 NICE = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # an axis end moves through these
@@ -194,23 +401,45 @@ def steady_end(value: float) -> float:
     return next(n * scale for n in NICE if n * scale >= value * (1 - 1e-9))
 
 
-def step_ticks(end: float, whole: bool = True) -> tuple[list[float], list[str]]:
-    """Ticks for an axis from 0 to `end`: at most seven, a round number apart (1, 2, 2.5 or
-    5 × 10ⁿ; whole numbers only for counts such as steps), labelled short: 0 2k 4k."""
-    wanted = end / 6
+def step_ticks(end: float, whole: bool = True, count: int = 7) -> tuple[list[float], list[str]]:
+    """Ticks for an axis from 0 to `end`: at most `count`, a round number apart (1, 2, 2.5
+    or 5 × 10ⁿ; whole numbers only for counts such as steps), labelled short: 0 2k 4k."""
+    wanted = end / max(count - 1, 1)
     scale = 10.0 ** math.floor(math.log10(wanted)) if wanted > 0 else 1.0
     roundish = (1, 2, 5, 10) if scale < 10 else (1, 2, 2.5, 5, 10)
     spacing = next(n * scale for n in roundish if n * scale >= wanted)
     spacing = max(1.0, spacing) if whole else spacing
-    ticks = [i * spacing for i in range(int(end // spacing) + 1)]
-    return ticks, [_short_number(tick) for tick in ticks]
+    ticks = [i * spacing for i in range(int(end // spacing + 1e-9) + 1)]
+    return ticks, tick_labels(ticks)
 
 
-def _short_number(value: float) -> str:
-    for divisor, suffix in ((1e6, "M"), (1e3, "k")):
-        if value >= divisor:
-            return f"{value / divisor:.3g}{suffix}"
-    return f"{value:.3g}"
+# Tick spacings of a time axis in seconds: seconds, then minutes, then hours.
+SECOND_SPACINGS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 18000)
+
+
+def time_ticks(end: float, axis: str, count: int = 7) -> tuple[list[float], list[str]]:
+    """Ticks from 0 to `end` of a time axis: "steps" and "samples" in whole numbers (0 2k
+    4k), "epochs" in round numbers (0 0.5 1), "seconds" on the clock (0 30 1:00 1:30)."""
+    if axis != "seconds":
+        return step_ticks(end, whole=axis in ("steps", "samples"), count=count)
+    wanted = end / max(count - 1, 1)
+    if wanted < 1:
+        return step_ticks(end, whole=False, count=count)
+    spacing = next((s for s in SECOND_SPACINGS if s >= wanted), SECOND_SPACINGS[-1])
+    ticks = [float(i * spacing) for i in range(int(end // spacing) + 1)]
+    return ticks, [clock(tick) for tick in ticks]
+
+
+def clock(seconds: float) -> str:
+    """Seconds as a clock reads them, at most TICK_WIDTH long: 45, 1:30, 12:00, 1h30."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return str(seconds)
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}:{rest:02d}"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}" if minutes else f"{hours}h"
 
 
 def steady_limits(low: float, high: float, log: bool = False) -> tuple[float, float]:
@@ -240,74 +469,24 @@ def thin_steps(steps: np.ndarray, end: float, columns: int) -> np.ndarray:
     return np.union1d([0], last_of_slice)
 
 
-def side_by_side(panels: Sequence[Text], width: int, gap: int = 1) -> Text:
-    """Panels of `width` cells placed left to right in one Text (small multiples)."""
-    split = [panel.split("\n", allow_blank=True) for panel in panels]
-    rows = max((len(lines) for lines in split), default=0)
-    out = Text(no_wrap=True, end="")
-    for row in range(rows):
-        if row:
-            out.append("\n")
-        for index, lines in enumerate(split):
-            line = lines[row].copy() if row < len(lines) else Text()
-            line.truncate(width, pad=True)
-            if index:
-                out.append(" " * gap)
-            out.append_text(line)
-    return out
-
-
-@dataclass(frozen=True)
-class Histogram:
-    """Counts over bins, as numpy.histogram gives them, with a title over the panel."""
-
-    title: str
-    counts: Sequence[float]
-    edges: Sequence[float]
-
-
-def small_multiples(
-    panels: Sequence[Histogram], width: int, height: int, color: str | None, max_cols: int = 5
-) -> Text:
-    """Histograms in a grid that fits `width` × `height`, each on its own y scale."""
-    if not panels:
-        return Text()
-    fit = max(1, min(max_cols, width // MIN_PANEL_WIDTH))
-    rows = math.ceil(len(panels) / fit)
-    cols = math.ceil(len(panels) / rows)  # balanced: 6 panels in 2 rows are 3 + 3, not 5 + 1
-    panel_width = (width - (cols - 1)) // cols
-    panel_height = max(height // rows, 5)
-    grid_rows = []
-    for row in range(rows):
-        drawn = []
-        for panel in panels[row * cols : (row + 1) * cols]:
-            edges = [float(e) for e in panel.edges]
-            centres = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
-            bars = Bars(centres, [list(panel.counts)], [color], width=1.0)
-            low, high = edges[0], edges[-1]
-            ticks = [low, (low + high) / 2, high]
-            axes = Axes(
-                title=panel.title,
-                xlim=(low, high),
-                xticks=(ticks, [f"{t:.2g}" for t in ticks]),
-                yticks=0,  # the shape is the message; counts would only take room
-            )
-            drawn.append(figure(panel_width, panel_height, bars=bars, axes=axes))
-        grid_rows.append(side_by_side(drawn, panel_width))
-    return stacked(grid_rows)
-
-
 def run_style(index: int) -> tuple[str, str]:
-    """(colour, marker) of the run at `index`: its colour, or without colour its own marker."""
-    return run_color(index), run_marker(index) if no_color() else LINE_MARKER
+    """(colour, line marker) of the run at `index`: its colour, and a marker that tells it
+    from a run of the same colour (past eight runs) or, without colour, from every run."""
+    return run_color(index), line_marker(index)
+
+
+def legend_sample(index: int) -> str:
+    """The sample of a run's line that the legends show."""
+    marker = line_marker(index)
+    return "━━ " if marker == LINE_MARKER else f"{marker}{marker} "
 
 
 def legend(names: Sequence[str], note: str = "") -> Text:
-    """One row naming the runs in their colours (and markers, when there is no colour)."""
+    """One row naming the runs in their colours (and markers, past eight runs or without
+    colour)."""
     row = Text(no_wrap=True, end="", overflow="ellipsis")
     for index, name in enumerate(names):
-        sample = f"{run_marker(index)}{run_marker(index)} " if no_color() else "━━ "
-        row.append(sample, style=run_color(index))
+        row.append(legend_sample(index), style=run_color(index))
         row.append(f"{name}  ", style=f"bold {run_color(index)}")
     if note:
         row.append(note, style="dim")

@@ -9,17 +9,8 @@ from rich.text import Text
 from nn import Snapshot
 from tui.i18n import tr
 from tui.theme import no_color, run_marker
-from tui.widgets.plot import (
-    Axes,
-    Bars,
-    Histogram,
-    SnapshotChart,
-    figure,
-    legend,
-    run_style,
-    small_multiples,
-    stacked,
-)
+from tui.widgets.multiples import Panel, Row, histogram_matrix, shared_scale
+from tui.widgets.plot import Axes, Bars, SnapshotChart, figure, legend, run_style, stacked
 
 
 class WeightsChart(SnapshotChart):
@@ -31,11 +22,31 @@ class WeightsChart(SnapshotChart):
         heading = Text(
             tr("chart.weights_heading", lang, run=run.name), style="bold", no_wrap=True, end=""
         )
-        panels = [
-            Histogram(f"W{layer.index}", layer.weight_hist, layer.weight_edges)
+        histogram_height = (height - 2) // 2
+        color = self.run_color()
+        axis = tr("views.axis_weight", lang)
+        # each layer on its own symmetric scale (±its largest |w|): 784 inputs and 10 outputs
+        # give weights of very different sizes
+        scales = [
+            shared_scale(float(layer.weight_edges[0]), float(layer.weight_edges[-1]), axis, 5)
+            if layer.weight_edges[-1] > layer.weight_edges[0]
+            else shared_scale(-1.0, 1.0, axis, 5)
             for layer in run.layers
         ]
-        histogram_height = (height - 2) // 2
+        panels = [
+            Panel(
+                "",
+                bars=[
+                    (float(layer.weight_edges[i]), float(layer.weight_edges[i + 1]), float(c))
+                    for i, c in enumerate(layer.weight_hist)
+                ],
+                bar_color=color,
+            )
+            for layer in run.layers
+        ]
+        titles = [f"W{layer.index}" for layer in run.layers]
+        row = Row(run.name, color, panels, highlight=False)
+        count = tr("views.unit_count", lang)
         depth = max(len(r.layers) for r in snapshot.runs)
         categories = [tr("chart.layer", lang, index=i) for i in range(1, depth + 1)]
         groups = [
@@ -45,11 +56,17 @@ class WeightsChart(SnapshotChart):
         colors = [run_style(index)[0] for index in range(len(snapshot.runs))]
         symbols = [run_marker(index) for index in range(len(colors))] if no_color() else None
         bars = Bars(categories, groups, colors, symbols=symbols)
-        axes = Axes(title=tr("chart.near_zero", lang), ylim=(0.0, 1.0))
+        axes = Axes(
+            title=tr("chart.near_zero", lang),
+            ylim=(0.0, 1.0),
+            xlabel=tr("views.axis_layer", lang),
+            ylabel=tr("views.unit_fraction", lang),
+            yticks=3,
+        )
         return stacked(
             [
                 heading,
-                small_multiples(panels, width, histogram_height, self.run_color(), max_cols=6),
+                histogram_matrix([row], titles, width, histogram_height, scales, count),
                 legend(snapshot.names),
                 figure(width, height - 2 - histogram_height, bars=bars, axes=axes),
             ]
