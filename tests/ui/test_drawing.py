@@ -85,10 +85,14 @@ def test_layout_leaves_out_spare_columns_before_cutting_what_differs():
         narrow = layout(widths, available)
         assert {"run", "step", "score", "status"} <= set(narrow)
         assert set(COLUMNS) - set(narrow) <= set(SPARE + LAST)
-        assert not set(LAST) - set(narrow) or narrow["differs"][1] == DIFFERS_MIN
+        if set(LAST) - set(narrow):  # a loss went: the room it left went to what differs
+            assert narrow["status"][0] + narrow["status"][1] == available
+            assert DIFFERS_MIN <= narrow["differs"][1] <= 24
         x, width = narrow["status"]
         assert x + width <= available
     assert "test_loss" in layout(widths, 100)
+    tight = layout(widths, 70)
+    assert "train_loss" not in tight and tight["differs"][1] > DIFFERS_MIN
 
 
 async def test_the_status_of_a_diverged_run_shows_in_full_at_80_columns():

@@ -94,12 +94,17 @@ async def test_a_live_change_says_what_changed_and_when() -> None:
         await wait_for(pilot, lambda: screen.step == 5)
         await pilot.pause(0.1)
         assert cell(table, "base", "differs") == "lr 0.02→0.08 @4"  # the latest, as one
-        await pilot.resize_terminal(80, 24)  # narrow, beside the form: the old value goes first
+        await pilot.resize_terminal(80, 24)  # narrow, beside the form
         await pilot.press("f")
         await wait_for(pilot, lambda: screen.query_one(SetupForm).region.width > 0)
         await pilot.pause(0.1)
         assert table.region.width < 60
-        assert "lr→0.08 @4" in row_text(table, "base")
+        assert "lr 0.02→0.08 @4" in row_text(table, "base")  # room enough, in English
+        await pilot.press("t")  # in Korean the old value goes first
+        await wait_for(pilot, lambda: "학습률" in row_text(table, "base"))
+        await pilot.pause(0.1)
+        row = row_text(table, "base")
+        assert "학습률→" in row and "0.02→" not in row and row.rstrip().endswith("일시 정지")
 
 
 def test_differences_are_words_and_the_latest_change_of_each_setting_is_shown() -> None:

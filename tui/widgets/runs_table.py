@@ -165,8 +165,10 @@ def cells(
 
 def layout(widths: dict[str, int], available: int) -> dict[str, tuple[int, int]]:
     """(x, width) of each column shown in `available` cells, in column order: the spare
-    columns go before "differs" is cut, the train loss only after it is cut to its least."""
+    columns go before "differs" is cut, the losses only after it is cut to its least (and
+    what a left-out loss frees goes back to "differs")."""
     widths = dict(widths)
+    full = widths["differs"]
     shown = list(COLUMNS)
 
     def total() -> int:
@@ -183,6 +185,9 @@ def layout(widths: dict[str, int], available: int) -> dict[str, tuple[int, int]]
         if total() <= available:
             break
         shown.remove(key)
+    # what a left-out loss freed goes back to "differs"; if even that is too wide, "differs"
+    # shrinks below its least, so that the status never is cut
+    widths["differs"] = max(1, min(full, widths["differs"] + available - total()))
     placed, x = {}, PADDING
     for key in shown:
         placed[key] = (x, widths[key])
