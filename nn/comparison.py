@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from nn import measure
-from nn.config import ConfigError, RunConfig, check_live_change, check_memory
+from nn.config import (
+    ConfigError,
+    RunConfig,
+    check_live_change,
+    check_memory,
+    features_too_wide,
+)
 from nn.data import Dataset, load_dataset
 from nn.errors import UnknownRun
 from nn.features import columns_needed, transform
@@ -290,6 +296,8 @@ class Comparison:
                 "reset_keeps_data",
             )
         for config in configs:
+            if config.features and self.dataset.n_features > 2:
+                raise features_too_wide(f"{config.name}.features", config.data.name)
             needed = columns_needed(config.features)
             if needed > self.dataset.n_features:
                 raise ConfigError(

@@ -34,6 +34,9 @@ MAX_MEMORY_BYTES = 2 * 1024**3
 MAX_SAMPLES = 1_000_000  # points of a generated 2-D set: more teaches nothing, and costs GiBs
 MAX_STEPS = 10_000_000  # a run's budget: beyond it, a preset would play for days
 MAX_EPOCHS = 100_000
+# Data whose samples are many numbers (images, the probe batch): input features, made from a
+# point's one or two coordinates, mean nothing there.
+WIDE_DATA = ("probe", "fashion-mnist", "mnist")
 
 
 class ConfigError(Explained, ValueError):
@@ -48,6 +51,17 @@ class ConfigError(Explained, ValueError):
     def at(self, field_name: str) -> ConfigError:
         """The same mistake, named by another (usually longer, dotted) field."""
         return ConfigError(field_name, self.reason, self.code, **self.params)
+
+
+def features_too_wide(field_name: str, name: str) -> ConfigError:
+    """Input features asked of data that is not 1-D or 2-D points (said where the name tells,
+    in the config, and where only the loaded data does, in the comparison)."""
+    return ConfigError(
+        field_name,
+        f"input features are made from 1-D or 2-D points; {name} samples are not",
+        "features_wide",
+        name=name,
+    )
 
 
 def _check(condition: bool, field_name: str, message: str, code: str = "", **params: Any) -> None:
@@ -332,6 +346,8 @@ class RunConfig:
             "each feature once",
             "feature_twice",
         )
+        if self.features and self.data.name in WIDE_DATA:
+            raise features_too_wide("features", self.data.name)
         columns = self.data.columns
         _check(
             columns is None or columns_needed(self.features) <= columns,

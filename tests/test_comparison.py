@@ -521,6 +521,28 @@ def test_features_are_refused_where_the_data_has_too_few_columns(spiral):
         Comparison([RunConfig(features=("x1_x2",), data=file)], one_column)
 
 
+def test_features_are_refused_for_data_that_is_not_points():
+    """Features are made from a point's one or two coordinates: images, the probe batch and
+    a wide file are refused, by name in the config and by the loaded data in a comparison."""
+    for name in ("fashion-mnist", "mnist", "probe"):
+        with pytest.raises(ConfigError, match=f"1-D or 2-D points; {name} samples are not"):
+            RunConfig(data=DataConfig(name=name), features=("x1_sq",))
+    rng = np.random.default_rng(0)
+    wide = Dataset(
+        "w.npz",
+        rng.random((8, 3)),
+        np.arange(8) % 2,
+        rng.random((4, 3)),
+        np.arange(4) % 2,
+        2,
+        ("a", "b"),
+    )
+    file = DataConfig(name="npz", path="w.npz")
+    with pytest.raises(ConfigError, match="npz samples are not"):
+        Comparison([RunConfig(features=("x1",), data=file)], wide)
+    Comparison([RunConfig(data=file)], wide)  # its own columns are fine
+
+
 @pytest.mark.parametrize("name", ["plane", "mixture", "sine"])
 def test_a_regression_set_trains_with_mse_and_reports_r2(name):
     config = RunConfig(

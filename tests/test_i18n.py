@@ -40,6 +40,7 @@ from presets.texts import LANGUAGES
 from tui import i18n
 from tui.i18n import catalogue, explain, help_topics, measure_label, reason, tr
 from tui.keys import APP_BINDINGS, DIALOG_BINDINGS, MAIN_BINDINGS
+from tui.training.intended import IntendedRuns
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY_WORDS = {"strerror", "problem"}  # the OS's and parsers' English: a translation may omit
@@ -188,6 +189,10 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
     yield lambda: RunConfig(features="x1")
     yield lambda: RunConfig(features=("x1", "x1"))
     yield lambda: RunConfig(data=DataConfig(name="sine"), features=("x2",))
+    yield lambda: RunConfig(data=DataConfig(name="fashion-mnist"), features=("x1_sq",))
+    yield lambda: IntendedRuns([RunConfig()], lambda command: 1, ("lr",)).change(
+        ["base"], lambda config: {"lr": 0.1}
+    )
     one_column = Dataset(
         "one",
         np.zeros((4, 1)),

@@ -225,3 +225,25 @@ def test_what_the_model_meant_is_what_the_process_did(actions) -> None:
 
 def restarts(runs: IntendedRuns) -> dict[str, RunConfig]:
     return {name: state.restart for name, state in runs._state.items()}
+
+
+# -- a classroom scenario's locks ------------------------------------------------------------
+
+
+def test_a_locked_setting_is_refused_for_every_key_of_a_burst_and_nothing_is_sent() -> None:
+    outbox = Outbox()
+    runs = IntendedRuns([BASE, TANH], outbox, locked=("lr", "optimizer", "layers"))
+    for _ in range(20):
+        with pytest.raises(ConfigError) as caught:
+            runs.change(["base", "tanh"], double)
+        assert (caught.value.code, caught.value.field) == ("locked", "lr")
+    with pytest.raises(ConfigError):
+        runs.change(["base"], lambda config: {"optimizer": {"momentum": 0.5}})  # its table
+    with pytest.raises(ConfigError):
+        runs.edit(["base"], {"layers": (4,)})
+    assert outbox.sent == [] and runs.pending == {}
+    assert runs.configs["base"] == BASE
+    runs.change(["base"], lambda config: {"dropout": 0.2})  # what the lesson is about
+    runs.edit(["base"], {"seed": 3})
+    assert outbox.sent == [Change("base", {"dropout": 0.2})]
+    assert runs.pending == {"base": {"seed": 3}}

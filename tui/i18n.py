@@ -47,6 +47,7 @@ __all__ = [
     "reason",
     "refusal",
     "tr",
+    "value_words",
 ]
 
 
@@ -97,6 +98,23 @@ def choice(value: Any, lang: str) -> str:
     and numbers as they are."""
     text = format(value, "g") if isinstance(value, float) else str(value)
     return tr(f"choice.{text}", lang) if has(f"choice.{text}") else text
+
+
+def value_words(setting: str, value: Any, lang: str) -> str:
+    """A setting's value as a student says it (the runs table, the form): "on" for a
+    switch, "100×6" or "64-32" for hidden layers, "x₁² x₂²" for input features, "sigmoid"."""
+    if isinstance(value, bool):
+        return tr("table.on" if value else "table.off", lang)
+    if setting == "layers":
+        sizes = tuple(value)
+        if not sizes:
+            return tr("table.no_layers", lang)
+        if len(sizes) > 1 and len(set(sizes)) == 1:
+            return f"{sizes[0]}×{len(sizes)}"
+        return "-".join(str(size) for size in sizes)
+    if setting == "features":
+        return " ".join(tr(f"feature.{name}", lang) for name in value) or tr("table.raw", lang)
+    return choice(value, lang)
 
 
 def words(key: str) -> set[str]:

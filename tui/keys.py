@@ -57,6 +57,42 @@ APP_BINDINGS: list[Binding] = [
     Binding("ctrl+c", "quit", "keys.quit", show=False, priority=True),
 ]
 
+# The footer's keys, most needed first: at each width it shows as many as fit, in this order
+# of need (tui/widgets/footer.py); the help (`?`) and the command palette list every key.
+FOOTER_PRIORITY: tuple[str, ...] = (
+    "toggle_play",
+    "help",
+    "quit",
+    "pick_preset",
+    "toggle_lang",
+    "single_step",
+    "reset",
+    "add_run",
+    "lr_up",
+    "lr_down",
+    "pace_slower",  # the pace: how fast the phenomenon unfolds
+    "pace_faster",
+    "remove_run",
+    "cycle_optimizer",
+    "cycle_dropout",
+    "cycle_l1",
+    "cycle_l2",
+    "toggle_batch_norm",
+)
+
+# The setting each key changes live, as a preset locks it (`locked = ["lr"]`): in a classroom
+# scenario the footer leaves out the keys of locked settings and shows those of the others,
+# the lesson's keys, in their place.
+SETTING_KEYS: dict[str, str] = {
+    "lr_up": "lr",
+    "lr_down": "lr",
+    "cycle_optimizer": "optimizer",
+    "cycle_dropout": "dropout",
+    "cycle_l1": "l1",
+    "cycle_l2": "l2",
+    "toggle_batch_norm": "batch_norm",
+}
+
 # Dialogs (the help, the preset picker) hold the app's keys back: the language key is theirs
 # too, so that `t` switches the language on every screen.
 DIALOG_BINDINGS: list[Binding] = [Binding("t", "app.toggle_lang", "keys.lang", show=False)]

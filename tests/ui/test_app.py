@@ -123,7 +123,8 @@ async def test_a_layer_change_waits_for_reset(app: TrainlabApp) -> None:
         assert screen.configs["base"].layers == (8,)
         await pilot.press("escape", "r")
         await wait_for(pilot, lambda: screen.intended.reported["base"].layers == (4, 4))
-        assert "layers=(4, 4)" not in cell(screen, "base", "differs")  # the base is the base
+        await wait_for(pilot, lambda: cell(screen, "tanh", "differs") == "act tanh, layers 8")
+        assert cell(screen, "base", "differs") == "base"  # the base is the base
         assert screen.pending == {}
 
 
@@ -139,8 +140,12 @@ async def test_dropout_key_is_a_recorded_live_change(app: TrainlabApp) -> None:
         assert change.step > 0
         assert screen.configs["base"].dropout == 0.2
         assert screen.configs["tanh"].dropout == 0.0  # only the selected run
-        # the runs table's "differs" is relative to the first run, which now has dropout
+        # the core's differences are from the first run, which now has dropout; the table
+        # says that the base changed, and that tanh still differs in its activation only
         await wait_for(pilot, lambda: "dropout=0" in screen.snapshot.run("tanh").differences)
+        await wait_for(pilot, lambda: cell(screen, "base", "differs").startswith("dropout 0→0.2"))
+        assert cell(screen, "base", "differs") == f"dropout 0→0.2 @{change.step}"
+        assert cell(screen, "tanh", "differs") == "act tanh"
         assert screen.query_one(SetupForm).query_one("#dropout", Input).value == "0.2"
 
 

@@ -8,6 +8,8 @@ test moves it), so the same code draws the same screen on any machine. Update wi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.pilot import Pilot
@@ -73,3 +75,34 @@ def test_bad_value_in_the_form(snap_compare) -> None:
         assert main_screen(pilot).pending == {}
 
     assert snap_compare(TrainlabApp(tiny_preset()), terminal_size=(120, 40), run_before=run_before)
+
+
+LOCKS = ("optimizer", "lr", "layers", "activation", "init", "features")
+CLAIM = """
+[[claims]]
+id = "1"
+text = "The base run trains."
+left = { run = "base", metric = "train_loss" }
+op = "<"
+right = 100
+"""
+
+
+def test_main_screen_classroom_120x40(snap_compare) -> None:
+    """A classroom scenario's form: the locked settings shown as values, marked ×."""
+    preset = replace(tiny_preset(), locked=LOCKS)
+    assert snap_compare(TrainlabApp(preset), terminal_size=(120, 40), run_before=after_steps(0))
+
+
+def test_main_screen_claims_folded_80x24(snap_compare, reading_clock) -> None:
+    """At the end of a preset, its claims in one line under the chart."""
+
+    async def run_before(pilot: Pilot) -> None:
+        screen = await ready(pilot)
+        reading_clock.advance(60)  # the first caption read: nothing holds training back
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.claims is not None)
+        await settle(pilot)
+
+    app = TrainlabApp(tiny_preset(steps=30, extra=CLAIM))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -12,7 +12,15 @@ from textual.strip import Strip
 
 from tui.app import TrainlabApp
 from tui.widgets.plot import NICE, changed_spans, steady_end, steady_limits, step_ticks, thin_steps
-from tui.widgets.runs_table import COLUMNS, OPTIONAL, RunsTable, _fit, layout
+from tui.widgets.runs_table import (
+    COLUMNS,
+    DIFFERS_MIN,
+    LAST,
+    SPARE,
+    RunsTable,
+    _fit,
+    layout,
+)
 
 
 def test_steady_end_is_a_nice_number_at_or_above_the_value():
@@ -66,15 +74,25 @@ def test_changed_spans_cover_only_what_differs():
     assert changed_spans(old[:1], new) == [(0, (3, 6)), (1, (0, 4))]  # a new line is all new
 
 
-def test_layout_leaves_out_optional_columns_before_status_or_test_figures():
-    widths = {key: 9 for key in COLUMNS} | {"differs": 18, "status": 20}
+def test_layout_leaves_out_spare_columns_before_cutting_what_differs():
+    widths = {key: 9 for key in COLUMNS} | {"differs": 24, "status": 20}
     wide = layout(widths, 200)
     assert list(wide) == list(COLUMNS)
-    narrow = layout(widths, 78)
-    assert {"run", "step", "test_loss", "test_acc", "status"} <= set(narrow)
-    assert set(COLUMNS) - set(narrow) <= set(OPTIONAL)
-    x, width = narrow["status"]
-    assert x + width <= 78
+    total = sum(widths.values()) + 2 * (len(COLUMNS) - 1) + 1
+    roomy = layout(widths, total - 11)  # no room for steps/s: it goes, differs stays whole
+    assert "speed" not in roomy and roomy["differs"][1] == 24 and "epoch" in roomy
+    for available in (100, 78, 70):
+        narrow = layout(widths, available)
+        assert {"run", "step", "score", "status"} <= set(narrow)
+        assert set(COLUMNS) - set(narrow) <= set(SPARE + LAST)
+        if set(LAST) - set(narrow):  # a loss went: the room it left went to what differs
+            assert narrow["status"][0] + narrow["status"][1] == available
+            assert DIFFERS_MIN <= narrow["differs"][1] <= 24
+        x, width = narrow["status"]
+        assert x + width <= available
+    assert "test_loss" in layout(widths, 100)
+    tight = layout(widths, 70)
+    assert "train_loss" not in tight and tight["differs"][1] > DIFFERS_MIN
 
 
 async def test_the_status_of_a_diverged_run_shows_in_full_at_80_columns():

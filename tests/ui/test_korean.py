@@ -34,6 +34,7 @@ title_ko = "둘러보기"
 summary = "Two tiny nets."
 summary_ko = "작은 두 모델."
 snapshot_every = 20
+locked = ["optimizer"]
 
 [base]
 name = "base"
@@ -92,7 +93,7 @@ ALLOWED = {
     "relu", "leaky", "tanh", "sigmoid", "softmax", "adam", "sgd", "gd", "momentum",
     "nesterov", "adagrad", "rmsprop", "xavier", "he", "lasso", "ridge", "mse", "nan", "vs",
     "ln", "lr", "max", "toml", "utf", "csv", "npz", "idx", "svg", "mnist", "fashion", "trainlab",
-    "english",
+    "english", "sin",
     "space", "esc", "enter", "tab", "ctrl",  # key names
 }  # fmt: skip
 RUNS = {"base", "tanh"}
@@ -177,7 +178,7 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         form = screen.query_one(SetupForm)
         lr = form.query_one("#lr", Input)
         lr.focus()
-        await wait_for(pilot, lambda: lr.has_focus)  # or "a" adds a run on a busy machine
+        await wait_for(pilot, lambda: lr.has_focus)  # keys before the focus lands go elsewhere
         await pilot.press("ctrl+a", "ctrl+k", *"abc")  # a form error, under its field
         await wait_for(pilot, lambda: lr.has_class("-bad-value"))
         walk.read("form error")
@@ -195,6 +196,15 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         walk.read("applies on reset notice")
         await pilot.press("escape")
 
+        await pilot.press(
+            key_for("cycle_optimizer")
+        )  # locked by the scenario: why, and what may change
+        await wait_for(pilot, lambda: any("잠겨" in text for text in notices(app)))
+        walk.read("locked setting notice")
+        await pilot.click("#optimizer")  # the locked field says it under itself
+        await wait_for(pilot, lambda: form.query_one("#error-optimizer").has_class("-shown"))
+        walk.read("locked field")
+
         await pilot.press("space")  # held at step 10 while the first caption is read
         await wait_for(pilot, lambda: screen.step == 10 and screen.playing)
         await wait_for(pilot, lambda: "자막" in str(screen.query_one("#runs").border_subtitle))
@@ -202,7 +212,11 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         reading_clock.advance(60)  # read: the preset plays out, and its claims are checked
         await wait_for(pilot, lambda: screen.claims is not None, timeout=120)
         await pilot.pause(0.1)
+        walk.read("claims panel, folded")
+        await pilot.press(key_for("toggle_claims"))
+        await pilot.pause(0.1)
         walk.read("claims panel")
+        await pilot.press(key_for("toggle_claims"))
         await pilot.press("space")  # refused: every run is done
         await wait_for(pilot, lambda: any("모든 실행이 끝났" in text for text in notices(app)))
         walk.read("all done notice")
@@ -251,7 +265,18 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         await pilot.pause(0.1)
         walk.read("80×24 with the form")
 
-    stops = 2 * len(CHART_NAMES) + 1 + len(X_AXES) + len(help_topics("ko").topics) + 14
+        hidden = WALK.replace('locked = ["optimizer"]', 'hide = ["form", "claims"]')
+        app.open_preset(parse_preset(hidden, "hidden", "tests/ui/test_korean.py"))
+        await ready(pilot)
+        app.clear_notifications()
+        await pilot.press(key_for("toggle_setup"))  # a classroom scenario hides parts
+        await wait_for(pilot, lambda: any("설정 창" in text for text in notices(app)))
+        walk.read("hidden form notice")
+        await pilot.press(key_for("toggle_claims"))
+        await wait_for(pilot, lambda: any("숨깁니다" in text for text in notices(app)[1:]))
+        walk.read("hidden claims notice")
+
+    stops = 2 * len(CHART_NAMES) + 1 + len(X_AXES) + len(help_topics("ko").topics) + 19
     assert walk.stops == stops  # all of it
     assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
 

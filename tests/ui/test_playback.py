@@ -124,7 +124,13 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_cloc
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
         await pilot.pause(0.05)
-        assert screen.done and panel.display
+        assert screen.done and panel.display and panel.folded  # one line, until opened
+        assert panel.region.height == 1
+        assert "Claims: 2 of 3 pass · c shows each claim" in panel.shown_text
+
+        await pilot.press("c")
+        await pilot.pause(0.05)
+        assert not panel.folded and panel.region.height > 4
         text = panel.shown_text
         assert "2 of 3 pass" in text
         assert "modified" not in text
@@ -133,9 +139,8 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_cloc
         assert "base train_loss = " in text
 
         await pilot.press("c")
-        assert not panel.display
-        await pilot.press("c")
-        assert panel.display
+        await pilot.pause(0.05)
+        assert panel.display and panel.folded and panel.region.height == 1
 
         await pilot.press("r")  # the preset is a starting point: run it again
         await wait_for(pilot, lambda: screen.step == 0 and not screen.done)
@@ -153,6 +158,8 @@ async def test_changing_the_setup_marks_the_claims_modified() -> None:
         await wait_for(pilot, lambda: screen.claims is not None)
         assert screen.claims.modified
         await pilot.pause(0.05)
+        assert "your setup" in screen.query_one(ClaimsPanel).shown_text  # folded: one line
+        await pilot.press("c")
         assert "modified — the lecture's setup was changed" in (
             screen.query_one(ClaimsPanel).shown_text
         )
@@ -171,6 +178,7 @@ async def test_the_claims_speak_korean_and_fall_back_to_english() -> None:
         screen = await ready(pilot)
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
+        await pilot.press("c")
         await pilot.pause(0.05)
         text = screen.query_one(ClaimsPanel).shown_text
         assert "3개 중 2개 통과" in text

@@ -8,6 +8,11 @@ What was measured comes from `SnapshotReady` messages (between snapshots spaced 
 `TrainingProgress`: the step alone; at the end of a preset, `ClaimsReady`: the claims the
 core checked); the screen computes no statistics itself.
 
+A classroom scenario locks settings (`Preset.locked`: the form shows them as locked, and
+`IntendedRuns` refuses a change to one, which the screen says with what may change) and
+hides parts of the screen (`Preset.hidden`, among `PARTS`). Until training starts, a hint
+over the charts says how to start.
+
 The screen also sets the pace (steps a second while playing, tui/training/pace.py: the
 preset's, then `<` / `>`), opens on the preset's view, and plays its narration (the
 caption widget's `Narration`): it moves a caption on when it has been read, goes to the
@@ -24,7 +29,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import TabbedContent
+from textual.widgets import Static, TabbedContent
 
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
@@ -53,19 +58,27 @@ from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.footer import Footer
 from tui.widgets.runs_table import RunsTable
-from tui.widgets.setup_form import SetupForm
+from tui.widgets.setup_form import SetupForm, free_settings
 
 DROPOUTS = (0.0, 0.2, 0.5)
-PENALTIES = (0.0, 1e-4, 1e-3, 1e-2)  # L1 and L2 strengths the keys step through
-# The parts of the screen a classroom preset may hide (`hide`), by the names it uses.
-SCREEN_PARTS = ("form", "runs", "charts", "caption", "claims")
+PENALTIES = (0.0, 1e-4, 1e-3, 1e-2, 0.1)  # L1 and L2 strengths the keys step through (the
+# lecture's weight decay is 0.1: the first that narrows close-the-gap's train/test gap)
+
+# The parts of the screen a preset may hide (`hide = ["form"]`), and the widget of each.
+PARTS = {
+    "form": "setup",
+    "runs": "runs",
+    "charts": "charts",
+    "caption": "caption",
+    "claims": "claims",
+}
 NARRATION_TICK = 0.1  # seconds between looks at how long the caption has been up
 
 
 def check_stage(preset: Preset) -> None:
     """Refuse a preset whose views name a chart tab, or whose `hide` names a part of the
     screen, that this app does not have (PresetError names the key)."""
-    check_views(preset, CHART_NAMES, SCREEN_PARTS)
+    check_views(preset, CHART_NAMES, tuple(PARTS))
 
 
 def cycle(values: Sequence[Any], current: Any) -> Any:
@@ -88,7 +101,7 @@ class MainScreen(Screen):
         self.preset = preset
         self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
-        self.intended = IntendedRuns(preset.run_configs(), self._send)
+        self.intended = IntendedRuns(preset.run_configs(), self._send, preset.locked)
         self.snapshot: Snapshot | None = None
         self.step = 0
         self.playing = False
@@ -105,13 +118,16 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
-            yield SetupForm(id="setup")
+            yield SetupForm(locked=self.preset.locked, id="setup")
             with Vertical(id="right"):
-                yield RunsTable(id="runs")
+                yield RunsTable(regression=self.preset.base.data.regression, id="runs")
                 yield ChartsPanel(id="charts")
+                yield Static(id="start-hint", markup=False)
         yield ClaimsPanel(id="claims")
         yield Caption(self.preset, id="caption")
         yield Footer()
+        for part in self.preset.hidden:
+            self.add_class(f"-hide-{part}")
 
     def on_mount(self) -> None:
         self.trainer = Trainer(self.preset, self.post_message)
@@ -127,6 +143,26 @@ class MainScreen(Screen):
         self._go_to(self.preset.view)
         self._narrate()
         self.set_interval(NARRATION_TICK, self._narrate)
+        self.watch(self.app, "lang", self._show_start_hint)
+
+    @property
+    def locked_settings(self) -> frozenset[str]:
+        """The settings this scenario locks (the footer leaves their keys out)."""
+        return self.intended.locked
+
+    def hides(self, part: str) -> bool:
+        """Whether the preset hides this part of the screen (one of PARTS)."""
+        return part in self.preset.hidden
+
+    def _show_start_hint(self) -> None:
+        """Until the first step: how to start, over the empty charts."""
+        hint = self.query_one("#start-hint", Static)
+        waiting = self.step == 0 and not self.playing and not self.done
+        hint.display = waiting and not self.hides("charts")
+        if waiting:
+            keys = {"play": "toggle_play", "step": "single_step", "help": "help"}
+            text = tr("start.hint", self.app.lang, **{k: key_for(a) for k, a in keys.items()})
+            hint.update(text)
 
     def _load_dataset(self) -> None:
         """In a worker thread: the data's points for the boundary chart. Images take 0.2 s
@@ -195,6 +231,7 @@ class MainScreen(Screen):
         narration.observe(message.step, message.snapshot, configs, news.n_train)
         self._show_form()
         self._narrate()
+        self._show_start_hint()
         self._watch()
 
     def on_training_progress(self, message: TrainingProgress) -> None:
@@ -203,14 +240,17 @@ class MainScreen(Screen):
         self.step = message.step
         self.query_one(Caption).narration.observe(message.step)
         self._narrate()
+        self._show_start_hint()
         if self.snapshot is not None:
             self.query_one(RunsTable).show(self.snapshot.advanced_to(message.step), self.playing)
 
     def on_claims_ready(self, message: ClaimsReady) -> None:
         """The preset is played out: show what the core found, claim by claim."""
         self.claims = message
-        self.query_one(ClaimsPanel).show_claims(message.claims, message.modified)
-        self.query_one(ClaimsPanel).display = True
+        panel = self.query_one(ClaimsPanel)
+        panel.show_claims(message.claims, message.modified)
+        panel.fold(True)  # one line; its key opens it
+        panel.display = not self.hides("claims")
 
     def on_trainer_notice(self, message: TrainerNotice) -> None:
         """A notice of the training process, in the user's language: its detail is the
@@ -274,7 +314,12 @@ class MainScreen(Screen):
             self._change(names, lambda config: message.changes)
             return
         lang = self.app.lang
-        for name, error in self.intended.edit(names, message.changes):
+        try:
+            refused = self.intended.edit(names, message.changes)
+        except ConfigError as error:  # a locked setting
+            self._say_refused(error)
+            return
+        for name, error in refused:
             self.notify(f"{name}: {refusal(error, lang)}", severity="error")
         field = tr(f"setting.{message.field}", lang)
         self.notify(tr("notice.applies_on_reset", lang, field=field, key=key_for("reset")))
@@ -292,11 +337,27 @@ class MainScreen(Screen):
         try:
             self.intended.change(names, changes_for)
         except (ConfigError, KeyError) as error:
-            lang = self.app.lang
-            text = tr("notice.change_failed", lang, error=refusal(error, lang))
-            self.notify(text, severity="error")
+            self._say_refused(error)
             return
         self._show_form()
+
+    def _say_refused(self, error: Exception) -> None:
+        """A change refused: why, and for a locked setting what the student may change."""
+        lang = self.app.lang
+        if getattr(error, "code", "") == "locked":
+            setting = getattr(error, "field", "")
+            label = tr(f"setting.{setting}", lang)
+            free = [tr(f"setting.{key}", lang) for key in free_settings(self.preset.locked)]
+            text = tr(
+                "lock.refused",
+                lang,
+                setting=label,
+                free=", ".join(free) or tr("lock.nothing", lang),
+            )
+            self.notify(text, severity="warning")
+            return
+        text = tr("notice.change_failed", lang, error=refusal(error, lang))
+        self.notify(text, severity="error")
 
     def _change_selected(self, changes_for: Callable[[RunConfig], dict[str, Any]]) -> None:
         """A key's live change, computed from the selected run and sent to the targets."""
@@ -324,6 +385,7 @@ class MainScreen(Screen):
             return
         self.claims = None  # verdicts belong to the runs that were reset
         self.query_one(ClaimsPanel).display = False
+        self._show_start_hint()
         self._show_form()
 
     def action_add_run(self) -> None:
@@ -400,6 +462,9 @@ class MainScreen(Screen):
         self.query_one(ChartsPanel).toggle_grid()
 
     def action_toggle_setup(self) -> None:
+        if self.hides("form"):
+            self.notify(tr("lock.form_hidden", self.app.lang))
+            return
         self.toggle_class("-setup-toggled")
 
     def action_show_chart(self, name: str) -> None:
@@ -407,14 +472,16 @@ class MainScreen(Screen):
         self._watch()
 
     def action_toggle_claims(self) -> None:
-        """Show or hide the claims panel; before the end, say when the claims come."""
+        """Open or fold the claims panel; before the end, say when the claims come."""
         panel = self.query_one(ClaimsPanel)
-        if self.claims is None:
+        if self.hides("claims"):
+            self.notify(tr("lock.claims_hidden", self.app.lang))
+        elif self.claims is None:
             panel.display = False
             lang = self.app.lang
             self.notify(tr("notice.no_claims", lang, count=len(self.preset.claims)))
         else:
-            panel.display = not panel.display
+            panel.fold(not panel.folded)
 
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()

@@ -13,13 +13,16 @@ it, and a command the process refused is simply not in what it reports: once the
 process has handled it, the state here agrees with the process again (and the process
 says why it refused). A change is validated once, here, before it is sent.
 
+A classroom scenario locks settings (`Preset.locked`): a change or an edit of one is
+refused here, before anything is sent, so that every key of a burst is refused alike.
+
 Plain Python, no Textual: tests drive it with a list for a process.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,13 +82,25 @@ def apply(state: State, command: Command) -> State:
     return state
 
 
+def check_unlocked(changes: dict[str, Any], locked: Collection[str]) -> None:
+    """ConfigError for the first locked setting the changes touch. Their keys are the names
+    a preset locks: `lr`, `optimizer` (its name and its other settings), `steps`, …"""
+    for key in changes:
+        if key in locked:
+            raise ConfigError(key, "locked in this scenario", "locked")
+
+
 class IntendedRuns:
     """The runs' intended configs, the edits waiting for a reset, and the commands that
     make them so (sent through `send`). Raises ConfigError (or KeyError) for a change it
     cannot make, and sends nothing then."""
 
-    def __init__(self, configs: Iterable[RunConfig], send: Send) -> None:
+    def __init__(
+        self, configs: Iterable[RunConfig], send: Send, locked: Collection[str] = ()
+    ) -> None:
+        """`locked`: settings no change or edit may touch (a classroom scenario's)."""
         self._send = send
+        self.locked = frozenset(locked)
         self._reported: State = {config.name: RunState(config, config) for config in configs}
         self._state: State = dict(self._reported)
         self._in_flight: list[tuple[int, Command]] = []  # sent, not yet handled: (number, it)
@@ -164,12 +179,15 @@ class IntendedRuns:
             if name not in state:
                 raise _no_run(name, state)
             command = Change(name, dict(changes_for(state[name].config)))
+            check_unlocked(command.changes, self.locked)
             state = apply(state, command)
             commands.append(command)
         self._issue(commands)
 
     def edit(self, names: Sequence[str], changes: dict[str, Any]) -> list[tuple[str, ConfigError]]:
-        """Settings that cannot change live wait for a reset; what each run named refused."""
+        """Settings that cannot change live wait for a reset; what each run named refused.
+        A locked setting is refused for every run at once (ConfigError raised)."""
+        check_unlocked(changes, self.locked)
         refused = []
         for name in names:
             if name not in self._state:

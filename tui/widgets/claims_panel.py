@@ -5,6 +5,9 @@ id and text, and the values it measured. The measured values are labelled from t
 measures (run, metric, layer, step…) through the catalogue: in English exactly as `trainlab
 check` prints them, in Korean in Korean words. When the user changed the lecture's setup, a
 line says so: the verdicts are then about their setup. All of it follows the app's language.
+
+The panel comes folded: one line (how many claims pass, and the key that opens it), so that
+the charts keep their room; opened, it shows every claim.
 """
 
 from __future__ import annotations
@@ -51,13 +54,36 @@ def claim_content(claim: ClaimResult, lang: str = "en") -> Content:
     return Content.assemble(text, "\n", (measured(claim, lang), "dim"))
 
 
+def folded_line(claims: list[ClaimResult], modified: bool, lang: str) -> Content:
+    """The panel in one line: "Claims: 3 of 4 pass · your setup · c shows each claim"."""
+    passed = sum(claim.passed for claim in claims)
+    style = "bold $text-success" if passed == len(claims) else "bold $text-error"
+    parts: list[str | tuple[str, str]] = [
+        (f"{tr('panel.claims', lang)}: ", "bold"),
+        (tr("claims.summary", lang, passed=passed, total=len(claims)), style),
+    ]
+    if modified:
+        parts.append((f" · {tr('claims_line.modified', lang)}", "bold $text-warning"))
+    parts.append((f" · {tr('claims_line.hint', lang, key=key_for('toggle_claims'))}", "dim"))
+    return Content.assemble(*parts)
+
+
 class ClaimsPanel(VerticalScroll):
-    """Hidden until claims arrive; `c` on the main screen hides and shows it again."""
+    """Hidden until claims arrive, then one line; `c` on the main screen opens it and
+    folds it again."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-folded")
         self.claims: list[ClaimResult] = []
         self.modified = False
+        self.folded = True
+
+    def fold(self, folded: bool) -> None:
+        """One line (True), or every claim (False)."""
+        self.folded = folded
+        self.set_class(folded, "-folded")
+        self._show_frame()
+        self.scroll_home(animate=False)
 
     def compose(self) -> ComposeResult:
         yield Static(id="claims-heading")
@@ -85,9 +111,12 @@ class ClaimsPanel(VerticalScroll):
         self.border_title = tr("panel.claims", lang)
         hint = tr("claims.hint", lang, close=key_for("toggle_claims"), reset=key_for("reset"))
         self.border_subtitle = hint
-        self.query_one("#claims-heading", Static).update(
-            claims_heading(self.claims, self.modified, lang)
+        heading = (
+            folded_line(self.claims, self.modified, lang)
+            if self.folded
+            else claims_heading(self.claims, self.modified, lang)
         )
+        self.query_one("#claims-heading", Static).update(heading)
 
     def _show(self) -> None:
         """Every word in the app's language (the rows stay; their words change)."""

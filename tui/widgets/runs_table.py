@@ -6,17 +6,23 @@ cell update; over SSH that was most of what the app sent. This table draws its l
 itself (Textual's line API), repaints only rows whose text changed, and writes a row as
 few segments, so a snapshot costs one short line a run.
 
-Columns never scroll out of sight: when the table is narrower than its columns, the
-"differs" column shrinks first, then the least needed columns (steps/s, epoch, train
-loss) are left out, so name, step, test figures and status always show. Headers, statuses
-and what differs are words of the app's language, redrawn when it changes.
+What a row says differs is in the user's words ("act sigmoid, init xavier", "batch norm
+on"), and a live change says what changed and when ("lr 0.01→0.1 @800"): read from the
+snapshot's data (`RunSnapshot.changed`, `Snapshot.changes`), worded here. The score column
+is the test accuracy, or the test R² for a regression.
+
+Columns never scroll out of sight: when the table is narrower than its columns, steps/s
+and epoch are left out before "differs" is cut; then "differs" shrinks, then the train and
+test losses go, so name, step, test accuracy (or R²) and status always show. Headers,
+statuses and what differs are words of the app's language, redrawn when it changes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,8 +34,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from nn.snapshot import DIVERGED, TRAINING, RunSnapshot, Snapshot
-from tui.i18n import choice, tr
+from nn.snapshot import DIVERGED, TRAINING, Change, RunSnapshot, Snapshot
+from tui.i18n import tr, value_words
 from tui.messages import RunSelected
 from tui.theme import run_color
 
@@ -40,14 +46,16 @@ COLUMNS = (  # each is also the catalogue key of its header, under "runs."
     "epoch",
     "train_loss",
     "test_loss",
-    "test_acc",
+    "score",  # test accuracy, or test R² for a regression (its header says which)
     "speed",
     "status",
 )
-NUMERIC = {"step", "epoch", "train_loss", "test_loss", "test_acc", "speed"}
-DIFFERS_WIDTH = 18  # the widest a "differs" cell is shown
-DIFFERS_MIN = 10  # ... and the narrowest, before whole columns are left out
-OPTIONAL = ("speed", "epoch", "train_loss")  # left out first when narrow
+NUMERIC = {"step", "epoch", "train_loss", "test_loss", "score", "speed"}
+DIFFERS_WIDTH = 48  # the widest a "differs" cell is shown
+DIFFERS_MIN = 10  # ... and the narrowest, before the train loss is left out
+SPARE = ("speed", "epoch")  # left out, in this order, before "differs" is cut
+LAST = ("train_loss", "test_loss")  # ... and these only when "differs" is as narrow as it goes
+SHORT = "differs_short"  # a row's key (not a column) for what differs, said shorter
 GAP = 2  # blank cells between two columns
 PADDING = 1  # blank cells left of the first column
 
@@ -65,13 +73,51 @@ def status_label(run: RunSnapshot, playing: bool, lang: str) -> str:
     return tr(f"status.{run.status}", lang)
 
 
-def differs(run: RunSnapshot, lang: str) -> str:
-    """What differs from the first run, e.g. "lr=0.1, dropout=0.2", in the app's words."""
-    if not run.changed:
-        return tr("runs.base", lang)
-    return ", ".join(
-        f"{tr(f'setting_short.{key}', lang)}={choice(value, lang)}" for key, value in run.changed
-    )
+def _latest_changes(changes: Sequence[Change], run: str) -> dict[str, tuple[Any, Any, int]]:
+    """The run's last live change of each setting, as (old, new, step), in the order they
+    were made; changes of one setting at one step (a burst of keys) are one change, and one
+    that ends where it began is none."""
+    latest: dict[str, tuple[Any, Any, int]] = {}
+    for change in changes:
+        if change.run != run:
+            continue
+        held = latest.pop(change.setting, None)
+        old = held[0] if held is not None and held[2] == change.step else change.old
+        latest[change.setting] = (old, change.new, change.step)
+    return {key: held for key, held in latest.items() if held[0] != held[1]}
+
+
+def differs(
+    run: RunSnapshot, changes: Sequence[Change], base: str, lang: str, short: bool = False
+) -> str:
+    """What differs from the base run (`base`, the first), then what changed live and when:
+    "act sigmoid, init xavier, lr 0.01→0.1 @800" ("lr→0.1 @800" when `short`, for a narrow
+    column). A setting the base changed live is not a difference of a run that still has the
+    base's first value."""
+    live = _latest_changes(changes, run.name)
+    base_before: dict[str, Any] = {}
+    for change in changes:
+        if change.run == base:
+            base_before.setdefault(change.setting, change.old)
+    parts = [
+        f"{tr(f'setting_short.{key}', lang)} {value_words(key, value, lang)}"
+        for key, value in run.changed
+        if key not in live and not (key in base_before and base_before[key] == value)
+    ]
+    parts += [
+        tr(
+            "table.change_short" if short else "table.change",
+            lang,
+            setting=tr(f"setting_short.{key}", lang),
+            old=value_words(key, old, lang),
+            new=value_words(key, new, lang),
+            step=step,
+        )
+        for key, (old, new, step) in live.items()
+    ]
+    if parts:
+        return ", ".join(parts)
+    return tr("runs.base" if run.name == base else "table.same", lang)
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -83,36 +129,65 @@ def _fit(text: str, width: int, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
-def cells(run: RunSnapshot, playing: bool, lang: str, show_speed: bool = True) -> dict[str, str]:
-    """The text of every column for one run."""
+def score(run: RunSnapshot, regression: bool) -> str:
+    """The test accuracy ("92.2%"), or for a regression the test R² ("0.873")."""
+    if regression:
+        return _number(run.test_r2, ".3f")
+    accuracy = _number(100 * run.test_accuracy, ".1f")
+    return accuracy + "%" if math.isfinite(run.test_accuracy) else accuracy
+
+
+def cells(
+    run: RunSnapshot,
+    playing: bool,
+    lang: str,
+    show_speed: bool = True,
+    *,
+    changes: Sequence[Change] = (),
+    base: str = "",
+    regression: bool = False,
+) -> dict[str, str]:
+    """The text of every column for one run (`base`: the first run's name)."""
+    base = base or run.name
     return {
         "run": run.name,
-        "differs": _fit(differs(run, lang), DIFFERS_WIDTH).rstrip(),
+        "differs": _fit(differs(run, changes, base, lang), DIFFERS_WIDTH).rstrip(),
+        SHORT: differs(run, changes, base, lang, short=True),  # for a narrower column
         "step": str(run.step),
         "epoch": _number(run.epoch, ".1f"),
         "train_loss": _number(run.train_loss, ".4f"),
         "test_loss": _number(run.test_loss, ".4f"),
-        "test_acc": _number(100 * run.test_accuracy, ".1f") + "%",
+        "score": score(run, regression),
         "speed": _number(run.steps_per_second, ",.0f") if show_speed and run.step else "—",
         "status": status_label(run, playing, lang),
     }
 
 
 def layout(widths: dict[str, int], available: int) -> dict[str, tuple[int, int]]:
-    """(x, width) of each column shown in `available` cells, in column order."""
+    """(x, width) of each column shown in `available` cells, in column order: the spare
+    columns go before "differs" is cut, the losses only after it is cut to its least (and
+    what a left-out loss frees goes back to "differs")."""
     widths = dict(widths)
+    full = widths["differs"]
     shown = list(COLUMNS)
 
     def total() -> int:
         return PADDING + sum(widths[key] for key in shown) + GAP * (len(shown) - 1)
 
-    overflow = total() - available
-    if overflow > 0:
-        widths["differs"] = max(DIFFERS_MIN, widths["differs"] - overflow)
-    for key in OPTIONAL:
+    for key in SPARE:
         if total() <= available:
             break
         shown.remove(key)
+    overflow = total() - available
+    if overflow > 0:
+        widths["differs"] = max(min(DIFFERS_MIN, widths["differs"]), widths["differs"] - overflow)
+    for key in LAST:
+        if total() <= available:
+            break
+        shown.remove(key)
+    # what a left-out loss freed goes back to "differs"; if even that is too wide, "differs"
+    # shrinks below its least, so that the status never is cut
+    widths["differs"] = max(1, min(full, widths["differs"] + available - total()))
     placed, x = {}, PADDING
     for key in shown:
         placed[key] = (x, widths[key])
@@ -135,8 +210,10 @@ class RunsTable(ScrollView, can_focus=True):
     show_speed: ClassVar[bool] = True  # off in snapshot tests: steps/s depends on the machine
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, regression: bool = False, **kwargs) -> None:
+        """`regression`: the runs predict numbers, so the score column is the test R²."""
         super().__init__(**kwargs)
+        self.regression = regression
         self.names: tuple[str, ...] = ()
         self._shown: tuple[Snapshot, bool] | None = None  # the last snapshot, and playing
         self._cells: dict[str, dict[str, str]] = {}
@@ -163,6 +240,8 @@ class RunsTable(ScrollView, can_focus=True):
         return self._cells[run][column]
 
     def column_label(self, column: str) -> str:
+        if column == "score":
+            column = "test_r2" if self.regression else "test_acc"
         return tr(f"runs.{column}", self.app.lang)
 
     def on_mount(self) -> None:
@@ -185,8 +264,17 @@ class RunsTable(ScrollView, can_focus=True):
             self._set_rows(snapshot)
         changed = set()
         lang = self.app.lang
+        base = snapshot.names[0] if snapshot.names else ""
         for row, run in enumerate(snapshot.runs):
-            new = cells(run, playing, lang, self.show_speed)
+            new = cells(
+                run,
+                playing,
+                lang,
+                self.show_speed,
+                changes=snapshot.changes,
+                base=base,
+                regression=self.regression,
+            )
             if new != self._cells.get(run.name):
                 self._cells[run.name] = new
                 changed.add(row)
@@ -282,7 +370,10 @@ class RunsTable(ScrollView, can_focus=True):
         """One line of cells; cells of one style make one segment (fewer bytes to send)."""
         segments, run, x = [], "", 0
         for key, (left, cell_width) in self._columns().items():
-            text = " " * (left - x) + _fit(texts.get(key, ""), cell_width, right=key in NUMERIC)
+            text = texts.get(key, "")
+            if key == "differs" and cell_len(text) > cell_width:
+                text = texts.get(SHORT, text)  # the changes without their old values
+            text = " " * (left - x) + _fit(text, cell_width, right=key in NUMERIC)
             if key in styles:
                 segments += [Segment(run, style), Segment(text, style + styles[key])]
                 run = ""
