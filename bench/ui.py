@@ -5,6 +5,7 @@
     python bench/ui.py --repeats 1 --seconds 5     # quicker, noisier
     python bench/ui.py --preset PRESET_OR_FILE     # another scenario (default: five runs)
     python bench/ui.py --chart boundary            # another chart tab in view (default: loss)
+    python bench/ui.py --pace --preset default     # steps/s reached at each pace level
 
 Everything is measured on the real app in a real 120×40 pseudo-terminal (TERM=xterm-256color),
 with the loss chart visible, while the five runs of bench/presets/five-spiral.toml train.
@@ -27,6 +28,12 @@ training process: 1.0 is a core to itself) and `throughput_ratio_cpu` (steps per
 app over headless: what the app's own overhead costs the training). `quit_s` is from "q" to
 the process's exit. Figures are medians over the repeats (the per-repeat values are in the
 JSON). Nothing here asserts a time; targets are printed beside the figures.
+
+`--pace` measures the pace instead (tui/training/pace.py): for each level, the probed app
+plays the preset at that level (its budget made endless, its captions left out so that no
+caption holds training) and the steps/s the interface saw over SECONDS is set against the
+steps/s asked, and against what the core reaches headless (the 10 % target holds wherever
+the core can go that fast; beyond that the level is marked "core-bound").
 """
 
 from __future__ import annotations
@@ -193,8 +200,25 @@ def _reap(pid: int) -> None:
 # -- inside the app: the probe (runs as `bench/ui.py --probe-child OUT PRESET`) -------------
 
 
-def probe_child(out: str, target: str) -> None:
-    """Run the real app with a 20 ms lag probe and a snapshot log; write both to `out`."""
+def paced_preset(target: str, level: float) -> Any:
+    """The scenario as `--pace` plays it: at `level` steps a second, with a budget that no
+    measurement exhausts, and without its timeline (no caption holds training for reading,
+    no change of a run mid-measurement)."""
+    from dataclasses import replace
+
+    from nn.config import MAX_STEPS
+    from presets.loader import load_scenario
+
+    preset = load_scenario(target)
+    budget = {"steps": MAX_STEPS, "epochs": 0.0}
+    variants = {name: {**overrides, **budget} for name, overrides in preset.variants.items()}
+    base = preset.base.with_changes(**budget)
+    return replace(preset, base=base, variants=variants, timeline=(), pace=level)
+
+
+def probe_child(out: str, target: str, level: str | None = None) -> None:
+    """Run the real app with a 20 ms lag probe and a snapshot log; write both to `out`.
+    With `level` (steps a second, or "inf"), the scenario as `paced_preset` makes it."""
     import tui.cli  # noqa: F401, I001  (first: sets BLAS threads before NumPy loads, as trainlab)
     from textual import events
 
@@ -235,7 +259,8 @@ def probe_child(out: str, target: str) -> None:
             ui_cpu = time.thread_time()  # this (the UI) thread's CPU time
             self.snapshots.append((time.monotonic(), step, playing, ui_cpu, trainer_cpu))
 
-    app = ProbedApp(load_scenario(target))
+    preset = load_scenario(target) if level is None else paced_preset(target, float(level))
+    app = ProbedApp(preset)
     app.run()
     Path(out).write_text(json.dumps({"lags": app.lags, "snapshots": app.snapshots}))
 
@@ -359,6 +384,54 @@ def measure(
     return results
 
 
+def measure_pace(target: str, seconds: float, headless_seconds: float) -> dict[str, Any]:
+    """Per pace level: the steps/s the interface saw against those asked (see `--pace`)."""
+    from tui.training.pace import LEVELS
+
+    headless, _ = headless_steps_per_s(target, headless_seconds)
+    rows: list[dict[str, Any]] = []
+    for level in LEVELS:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = str(Path(tmp) / "probe.json")
+            argv = [sys.executable, str(Path(__file__).resolve()), "--probe-child", out, target]
+            argv += ["--level", repr(level)]
+            window = max(seconds, 12.0 / level)  # at least a dozen steps at the slowest
+            probe = read_probe(out, run_in_pty(argv, window + WARM_UP, b" "))
+        reached = probe.app_steps_per_s
+        rows.append(
+            {
+                "asked": level,
+                "reached": reached,
+                "ratio": reached / level if level != float("inf") else reached / headless,
+                "window_s": probe.window_s,
+            }
+        )
+    fastest = max(headless, rows[-1]["reached"])  # the core's speed, headless or at max
+    for row in rows:
+        row["core_bound"] = row["asked"] > fastest
+    return {"headless_steps_per_s": headless, "levels": rows}
+
+
+def print_pace_table(results: dict[str, Any]) -> None:
+    print(
+        f"trainlab pace bench · preset {Path(results['preset']).name} · "
+        f"headless core {results['headless_steps_per_s']:.0f} steps/s · "
+        f"load average {results['load_avg_start']} → {results['load_avg_end']}"
+    )
+    print(f"{'asked':>8}{'reached':>10}{'ratio':>8}  verdict (within 10 %)")
+    for row in results["levels"]:
+        asked = "max" if row["asked"] == float("inf") else f"{row['asked']:g}"
+        if row["asked"] == float("inf"):
+            verdict = "of the headless core"
+        elif abs(row["ratio"] - 1) <= 0.1:
+            verdict = "met"
+        elif row["core_bound"]:
+            verdict = "core-bound: asks more than the core trains"
+        else:
+            verdict = "MISSED"
+        print(f"{asked:>8}{row['reached']:>10.1f}{row['ratio']:>8.3f}  {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -367,10 +440,12 @@ def main() -> None:
     parser.add_argument("--headless-seconds", type=float, default=4.0, help="headless timing")
     parser.add_argument("--preset", default=DEFAULT_PRESET, help="preset name or file")
     parser.add_argument("--chart", default=CHART, help="the chart tab shown (default: loss)")
+    parser.add_argument("--pace", action="store_true", help="steps/s reached per pace level")
     parser.add_argument("--probe-child", nargs=2, metavar=("OUT", "PRESET"), help=argparse.SUPPRESS)
+    parser.add_argument("--level", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.probe_child:
-        probe_child(*args.probe_child)
+        probe_child(*args.probe_child, args.level)
         return
 
     import numpy as np
@@ -388,15 +463,18 @@ def main() -> None:
         "repeats": args.repeats,
         "seconds": args.seconds,
     }
-    results.update(
-        measure(args.preset, args.repeats, args.seconds, args.headless_seconds, args.chart)
-    )
+    if args.pace:
+        results.update(measure_pace(args.preset, args.seconds, args.headless_seconds))
+    else:
+        results.update(
+            measure(args.preset, args.repeats, args.seconds, args.headless_seconds, args.chart)
+        )
     results["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     results["bench_s"] = round(time.monotonic() - started, 1)
     if args.json:
         print(json.dumps(results))
         return
-    print_table(results)
+    (print_pace_table if args.pace else print_table)(results)
 
 
 def print_table(results: dict[str, Any]) -> None:

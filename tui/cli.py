@@ -179,11 +179,14 @@ def open_app(target: str, lang: str) -> int:
         # reported here, as `trainlab run` does; shipped data loads in the background
         # once the app shows.
         dataset = preset.user_dataset()
+        from tui.screens.main import check_stage  # Textual loads only when the app opens
+
+        check_stage(preset)  # views of tabs the app lacks
     except (PresetError, DataError) as error:
         where = "" if isinstance(error, PresetError) else f"{target}: "
         print(f"trainlab: {where}{error}", file=sys.stderr)
         return 2
-    from tui.app import TrainlabApp  # Textual loads only when the app opens
+    from tui.app import TrainlabApp
 
     TrainlabApp(preset, lang=lang, dataset=dataset).run()
     return 0

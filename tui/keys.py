@@ -17,6 +17,11 @@ from tui.widgets.charts_panel import CHART_NAMES
 MAIN_BINDINGS: list[Binding] = [
     Binding("space", "toggle_play", "keys.play"),
     Binding("s", "single_step", "keys.step"),
+    # the pace of training; `,` and `.` are the same keys unshifted
+    Binding("less_than_sign,comma", "pace_slower", "keys.pace.slower", key_display="<"),
+    Binding("greater_than_sign,full_stop", "pace_faster", "keys.pace.faster", key_display=">"),
+    Binding("n", "next_caption", "keys.narration.next", show=False),
+    Binding("N", "previous_caption", "keys.narration.previous", show=False),
     Binding("r", "reset", "keys.reset"),
     Binding("a", "add_run", "keys.add"),
     Binding("x", "remove_run", "keys.remove"),
@@ -65,6 +70,8 @@ FOOTER_PRIORITY: tuple[str, ...] = (
     "add_run",
     "lr_up",
     "lr_down",
+    "pace_slower",  # the pace: how fast the phenomenon unfolds
+    "pace_faster",
     "remove_run",
     "cycle_optimizer",
     "cycle_dropout",

@@ -11,6 +11,7 @@ import textual.app
 import textual.pilot
 from textual.pilot import Pilot
 
+import tui.widgets.caption as caption_module
 from presets.loader import parse_preset
 from presets.preset import Preset
 from tui.app import TrainlabApp
@@ -115,3 +116,24 @@ async def ready(pilot: Pilot, timeout: float = 60.0) -> MainScreen:
     screen = main_screen(pilot)
     await wait_for(pilot, lambda: screen.snapshot is not None, timeout)
     return screen
+
+
+class ReadingClock:
+    """The captions' clock, moved by the test: a caption stays its reading time on it."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def reading_clock(monkeypatch: pytest.MonkeyPatch) -> ReadingClock:
+    """Captions timed by the test, not by the wall clock."""
+    clock = ReadingClock()
+    monkeypatch.setattr(caption_module, "now", clock)
+    return clock

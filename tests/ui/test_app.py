@@ -312,7 +312,7 @@ async def test_language_help_and_chart_keys(app: TrainlabApp) -> None:
         assert screen.query_one(ChartsPanel).active_chart == "loss" and app.lang == "ko"
 
 
-async def test_caption_follows_the_step(app: TrainlabApp) -> None:
+async def test_caption_follows_the_step(app: TrainlabApp, reading_clock) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         caption = screen.query_one("#caption", Static)
@@ -320,7 +320,8 @@ async def test_caption_follows_the_step(app: TrainlabApp) -> None:
         for _ in range(5):
             await pilot.press("s")
         await wait_for(pilot, lambda: screen.step == 5)
-        assert "Five steps in." in str(caption.render())
+        reading_clock.advance(60)  # once the first has been read
+        await wait_for(pilot, lambda: "Five steps in." in str(caption.render()))
         assert main_screen(pilot) is screen
 
 

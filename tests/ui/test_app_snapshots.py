@@ -1,7 +1,9 @@
 """Pictures of the main screen (pytest-textual-snapshot), fixed seeds, nothing time-based.
 
-Taken before training or after exactly N single steps, with steps/s hidden (`no_speed`),
-so the same code draws the same screen on any machine. Update with --snapshot-update.
+Taken before training or after exactly N single steps, with steps/s hidden (`no_speed`)
+and the captions read on a clock that stands still (`reading_clock`: each stays until a
+test moves it), so the same code draws the same screen on any machine. Update with
+--snapshot-update.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from textual.pilot import Pilot
 
 from tui.app import TrainlabApp
 
-pytestmark = pytest.mark.usefixtures("no_speed")
+pytestmark = pytest.mark.usefixtures("no_speed", "reading_clock")
 
 
 async def settle(pilot: Pilot) -> None:
@@ -92,11 +94,12 @@ def test_main_screen_classroom_120x40(snap_compare) -> None:
     assert snap_compare(TrainlabApp(preset), terminal_size=(120, 40), run_before=after_steps(0))
 
 
-def test_main_screen_claims_folded_80x24(snap_compare) -> None:
+def test_main_screen_claims_folded_80x24(snap_compare, reading_clock) -> None:
     """At the end of a preset, its claims in one line under the chart."""
 
     async def run_before(pilot: Pilot) -> None:
         screen = await ready(pilot)
+        reading_clock.advance(60)  # the first caption read: nothing holds training back
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
         await settle(pilot)

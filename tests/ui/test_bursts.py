@@ -19,7 +19,7 @@ from tui.app import TrainlabApp
 from tui.messages import SnapshotReady, TrainerNotice
 from tui.screens.main import MainScreen
 from tui.training.loop import TrainingLoop
-from tui.training.protocol import Command, Notice, SnapshotNews, Watch
+from tui.training.protocol import Command, Hold, Notice, SnapshotNews, Watch
 from tui.training.trainer import whole_histories
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
@@ -28,13 +28,14 @@ KEY_NAMES = {"]": "right_square_bracket", "[": "left_square_bracket"}
 
 
 def record_commands(screen: MainScreen) -> list[Command]:
-    """The commands the screen sends from now on (what the charts watch aside)."""
+    """The commands the screen sends from now on (what the charts watch, and where the
+    captions hold training, aside: the keys' commands)."""
     assert screen.trainer is not None
     sent: list[Command] = []
     send = screen.trainer.send
 
     def recording(command: Command) -> int:
-        if not isinstance(command, Watch):
+        if not isinstance(command, Watch | Hold):
             sent.append(command)
         return send(command)
 

@@ -18,7 +18,12 @@ from conftest import charts_drawn, wait_for  # noqa: E402
 
 from presets.preset import View  # noqa: E402
 from tui.keys import key_for  # noqa: E402
-from tui.widgets.charts_panel import CHART_NAMES, REFRESH_SECONDS, ChartsPanel  # noqa: E402
+from tui.widgets.charts_panel import (  # noqa: E402
+    CHART_NAMES,
+    REFRESH_SECONDS,
+    ChartsPanel,
+    keeping_layers,
+)
 from tui.widgets.loss_chart import PINNED_COLOR, Pinned  # noqa: E402
 from tui.widgets.paths_chart import PathsChart  # noqa: E402
 
@@ -197,3 +202,16 @@ async def test_a_pinned_run_of_an_earlier_session_is_drawn_faded_and_named(spira
         faded = {span.style.color for span in after.spans if isinstance(span.style, Style)}
         pinned = Color.parse(PINNED_COLOR).number
         assert any(color is not None and color.number == pinned for color in faded), faded
+
+
+def test_a_snapshot_without_layer_statistics_keeps_each_runs_last_ones() -> None:
+    """Most snapshots are measured without per-layer statistics (they cost): the layer
+    charts keep the last ones instead of blinking empty, or failing (Weights)."""
+    comparison = make_comparison()
+    measured = comparison.snapshot()
+    comparison.step(2)
+    labels = comparison.snapshot(layers=False)
+    kept = keeping_layers(labels, measured)
+    assert [run.step for run in kept.runs] == [run.step for run in labels.runs]
+    assert [run.layers for run in kept.runs] == [run.layers for run in measured.runs]
+    assert keeping_layers(labels, None) is labels and keeping_layers(measured, labels) is measured

@@ -162,7 +162,7 @@ async def walk_the_views(pilot: Pilot, walk: Walk) -> None:
         walk.read(f"loss over {panel.x_axis}")
 
 
-async def test_korean_mode_shows_no_english_words() -> None:
+async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
     missing = "zz.toml"  # short: a notice that wraps a long path would cut it in two
     assert not Path(missing).exists()
     app = TrainlabApp(parse_preset(WALK, "walk", "tests/ui/test_korean.py"), lang="ko")
@@ -171,6 +171,9 @@ async def test_korean_mode_shows_no_english_words() -> None:
         screen = await ready(pilot)
         await walk_the_main_screen(pilot, walk, "120×40")
         await walk_the_views(pilot, walk)
+        await pilot.press(key_for("next_caption"))  # a caption ahead of the training
+        walk.read("caption not yet due")
+        await pilot.press(key_for("previous_caption"))
 
         form = screen.query_one(SetupForm)
         lr = form.query_one("#lr", Input)
@@ -202,7 +205,11 @@ async def test_korean_mode_shows_no_english_words() -> None:
         await wait_for(pilot, lambda: form.query_one("#error-optimizer").has_class("-shown"))
         walk.read("locked field")
 
-        await pilot.press("space")  # the preset plays out: its claims, checked
+        await pilot.press("space")  # held at step 10 while the first caption is read
+        await wait_for(pilot, lambda: screen.step == 10 and screen.playing)
+        await wait_for(pilot, lambda: "자막" in str(screen.query_one("#runs").border_subtitle))
+        walk.read("held for the caption")
+        reading_clock.advance(60)  # read: the preset plays out, and its claims are checked
         await wait_for(pilot, lambda: screen.claims is not None, timeout=120)
         await pilot.pause(0.1)
         walk.read("claims panel, folded")
@@ -269,7 +276,7 @@ async def test_korean_mode_shows_no_english_words() -> None:
         await wait_for(pilot, lambda: any("숨깁니다" in text for text in notices(app)[1:]))
         walk.read("hidden claims notice")
 
-    stops = 2 * len(CHART_NAMES) + 1 + len(X_AXES) + len(help_topics("ko").topics) + 17
+    stops = 2 * len(CHART_NAMES) + 1 + len(X_AXES) + len(help_topics("ko").topics) + 19
     assert walk.stops == stops  # all of it
     assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
 

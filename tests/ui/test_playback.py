@@ -3,6 +3,8 @@ checked by the core at the end (the same verdicts as `trainlab check`), and the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import charts_drawn, main_screen, ready, wait_for
 from textual.pilot import Pilot
@@ -10,11 +12,13 @@ from textual.widgets import Input, OptionList
 
 from presets import Preset, load_preset, preset_names, run_preset
 from presets.loader import parse_preset
+from presets.preset import View
 from tui.app import TrainlabApp
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, check_stage
 from tui.screens.preset_picker import PresetPicker
 from tui.theme import run_color
 from tui.training.loop import TrainingLoop
+from tui.training.pace import level_for
 from tui.training.protocol import Claims, Command, Result, Stop, Toggle
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import ChartsPanel
@@ -81,7 +85,8 @@ def play_preset() -> Preset:
 
 
 def caption_text(screen: MainScreen) -> str:
-    return str(screen.query_one(Caption).content)
+    """The caption line's words, without its place among the captions ("1/2")."""
+    return re.sub(r"^\d+/\d+  ", "", screen.query_one(Caption).shown_text)
 
 
 async def steps(pilot: Pilot, screen: MainScreen, count: int) -> None:
@@ -91,7 +96,7 @@ async def steps(pilot: Pilot, screen: MainScreen, count: int) -> None:
     await wait_for(pilot, lambda: screen.step == target)
 
 
-async def test_a_preset_plays_its_timeline_and_ends_with_its_claims() -> None:
+async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_clock) -> None:
     app = TrainlabApp(play_preset())
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
@@ -103,7 +108,8 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims() -> None:
         assert caption_text(screen) == "Two tiny nets start."
         assert screen.snapshot.changes == ()
         await steps(pilot, screen, 2)  # the change applies before step 10's update
-        assert caption_text(screen) == "Dropout on tanh from here."
+        reading_clock.advance(60)  # the first caption has been read
+        await wait_for(pilot, lambda: caption_text(screen) == "Dropout on tanh from here.")
         change = screen.snapshot.changes[-1]
         assert (change.step, change.run, change.setting, change.new) == (10, "tanh", "dropout", 0.5)
         assert screen.configs["tanh"].dropout == 0.5 and screen.configs["base"].dropout == 0.0
@@ -229,9 +235,11 @@ def test_the_app_loop_and_run_preset_agree_on_the_playback_preset() -> None:
 
 
 @pytest.mark.parametrize("name", preset_names())
-async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
-    """What a new user does with each preset: open it, read the intro, press play."""
+async def test_every_shipped_preset_opens_on_its_view_and_plays(name: str, reading_clock) -> None:
+    """What a new user does with each preset: open it where it shows its point, read the
+    intro, press play."""
     preset = load_preset(name)
+    check_stage(preset)  # every view names a tab the app has
     app = TrainlabApp(preset)
     # 32 image nets take ~10 s of CPU to their third step (per-layer statistics for the
     # claims, then snapshots of a second each): on a busy 2-core machine, minutes. The
@@ -239,9 +247,21 @@ async def test_every_shipped_preset_opens_and_plays(name: str) -> None:
     patience = 600.0
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot, patience)
-        assert caption_text(screen) == preset.captions_until(0)[-1].text["en"]
+        assert caption_text(screen) == preset.captions[0].text["en"]
         runs = [config.name for config in preset.run_configs()]
-        assert list(screen.query_one(RunsTable).names) == runs
+        table, panel = screen.query_one(RunsTable), screen.query_one(ChartsPanel)
+        assert list(table.names) == runs
+        view = preset.view or View()
+        assert panel.active_chart == (view.tab or "loss")
+        await wait_for(pilot, lambda: table.selected == (view.run or runs[0]))
+        assert panel.x_axis == (view.x or "steps")
+        assert screen.pace == level_for(preset.pace) and preset.pace is not None
+
+        def read() -> bool:  # every caption due has been up long enough
+            reading_clock.advance(1000)
+            return screen._hold is None
+
+        await wait_for(pilot, read, patience)
         await pilot.press("space")
         # three updates (or all: the init presets train one)
         await wait_for(pilot, lambda: screen.step >= 3 or screen.done, patience)
@@ -276,7 +296,7 @@ async def test_the_picker_lists_every_preset_and_opens_the_chosen_one() -> None:
         chosen = load_preset(target)
         runs = [config.name for config in chosen.run_configs()]
         await wait_for(pilot, lambda: list(screen.query_one(RunsTable).names) == runs)
-        assert caption_text(screen) == chosen.captions_until(0)[-1].text["en"]
+        assert caption_text(screen) == chosen.captions[0].text["en"]
         assert not old.trainer.process.is_alive()  # the old scenario's training stopped
 
 
@@ -367,7 +387,7 @@ async def test_a_file_of_ones_own_opens_from_the_picker_and_a_bad_one_is_explain
         assert app.preset.title["en"] == "Mine" and app.preset.path == str(good)
 
 
-def test_picker_snapshot_120x40(snap_compare) -> None:
+def test_picker_snapshot_120x40(snap_compare, reading_clock) -> None:
     async def run_before(pilot: Pilot) -> None:
         await ready(pilot)
         await charts_drawn(pilot)  # the main screen shows around the picker

@@ -12,6 +12,13 @@ A classroom scenario locks settings (`Preset.locked`: the form shows them as loc
 `IntendedRuns` refuses a change to one, which the screen says with what may change) and
 hides parts of the screen (`Preset.hidden`, among `PARTS`). Until training starts, a hint
 over the charts says how to start.
+
+The screen also sets the pace (steps a second while playing, tui/training/pace.py: the
+preset's, then `<` / `>`), opens on the preset's view, and plays its narration (the
+caption widget's `Narration`): it moves a caption on when it has been read, goes to the
+view a caption names, and holds training at the next caption's step while the one on
+screen is still being read. The student may move away from any view, and `n` / `N` move
+through the captions.
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from nn.config import LIVE_FIELDS, ConfigError, RunConfig
 from nn.data import DataError, Dataset
 from nn.optimizers import OPTIMIZERS
 from nn.snapshot import Snapshot
-from presets.preset import Preset
+from presets.loader import check_views
+from presets.preset import Preset, View
 from tui.i18n import localized, refusal, tr
 from tui.keys import MAIN_BINDINGS, key_for
 from tui.messages import (
@@ -42,10 +50,11 @@ from tui.messages import (
     TrainingProgress,
 )
 from tui.training.intended import IntendedRuns
-from tui.training.protocol import Command, Step, Toggle
+from tui.training.pace import MAX, faster, level_for, slower
+from tui.training.protocol import Command, Hold, Pace, Step, Toggle
 from tui.training.trainer import Trainer
 from tui.widgets.caption import Caption
-from tui.widgets.charts_panel import ChartsPanel
+from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.footer import Footer
 from tui.widgets.runs_table import RunsTable
@@ -63,6 +72,13 @@ PARTS = {
     "caption": "caption",
     "claims": "claims",
 }
+NARRATION_TICK = 0.1  # seconds between looks at how long the caption has been up
+
+
+def check_stage(preset: Preset) -> None:
+    """Refuse a preset whose views name a chart tab, or whose `hide` names a part of the
+    screen, that this app does not have (PresetError names the key)."""
+    check_views(preset, CHART_NAMES, tuple(PARTS))
 
 
 def cycle(values: Sequence[Any], current: Any) -> Any:
@@ -97,6 +113,8 @@ class MainScreen(Screen):
         self._selecting: str | None = None
         self._selecting_after = 0
         self.claims: ClaimsReady | None = None  # the last verdicts, until a reset
+        self.pace = level_for(preset.pace)  # steps a second while playing (pace.LEVELS)
+        self._hold: int | None = None  # the step training is held at (Hold), if any
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -120,6 +138,11 @@ class MainScreen(Screen):
             self.run_worker(self._load_dataset, name="dataset", thread=True, exit_on_error=False)
         self.query_one(RunsTable).focus()
         self.watch(self.app, "lang", self._show_status, init=False)
+        if self.pace != MAX:  # the training process starts at max
+            self._send(Pace(self.pace))
+        self._go_to(self.preset.view)
+        self._narrate()
+        self.set_interval(NARRATION_TICK, self._narrate)
         self.watch(self.app, "lang", self._show_start_hint)
 
     @property
@@ -203,9 +226,11 @@ class MainScreen(Screen):
             charts.show_boundary(message.boundary, message.news.grids)
         if message.news.network is not None:
             charts.show_network(message.news.network)
-        self.query_one(Caption).show_step(message.step)
+        configs = {config.name: config for config in news.configs}
+        narration = self.query_one(Caption).narration
+        narration.observe(message.step, message.snapshot, configs, news.n_train)
         self._show_form()
-        self._show_status()
+        self._narrate()
         self._show_start_hint()
         self._watch()
 
@@ -213,7 +238,8 @@ class MainScreen(Screen):
         """Between two slow snapshots: the timeline's clock moves on, its captions, and the
         step (and epoch) of the rows still training; the rest waits for the snapshot."""
         self.step = message.step
-        self.query_one(Caption).show_step(message.step)
+        self.query_one(Caption).narration.observe(message.step)
+        self._narrate()
         self._show_start_hint()
         if self.snapshot is not None:
             self.query_one(RunsTable).show(self.snapshot.advanced_to(message.step), self.playing)
@@ -261,17 +287,20 @@ class MainScreen(Screen):
         lang = self.app.lang
         if self.done:
             state = tr("status.all_done", lang, key=key_for("reset"))
+        elif self.playing and self._hold is not None and self.step >= self._hold:
+            state = tr("narration.reading", lang, key=key_for("next_caption"))
         elif self.playing:
             state = tr("status.training", lang)
         else:
             state = tr("status.paused" if self.step else "status.ready", lang)
+        pace = tr("pace.max", lang) if self.pace == MAX else tr("pace.level", lang, rate=self.pace)
         apply_all = self.query_one(SetupForm).apply_all
         target = tr("status.apply_all" if apply_all else "status.apply_selected", lang)
         runs = self.query_one(RunsTable)
         # Setting a border text repaints the whole table, so only when the words change; the
         # step is in every row, not here, or the table would repaint at every snapshot.
         title = f"{tr('panel.runs', lang)} · {localized(self.preset.title, lang)}"
-        subtitle = f"{state} · {target}"
+        subtitle = f"{state} · {pace} · {target}"
         if runs.border_title != title:
             runs.border_title = title
         if runs.border_subtitle != subtitle:
@@ -456,3 +485,57 @@ class MainScreen(Screen):
 
     def action_focus_runs(self) -> None:
         self.query_one(RunsTable).focus()
+
+    # -- pace and narration ------------------------------------------------------------------
+
+    def action_pace_slower(self) -> None:
+        self._set_pace(slower(self.pace))
+
+    def action_pace_faster(self) -> None:
+        self._set_pace(faster(self.pace))
+
+    def _set_pace(self, pace: float) -> None:
+        if pace != self.pace:
+            self.pace = pace
+            self._send(Pace(pace))
+            self._show_status()
+
+    def action_next_caption(self) -> None:
+        self._jump(self.query_one(Caption).narration.next())
+
+    def action_previous_caption(self) -> None:
+        self._jump(self.query_one(Caption).narration.previous())
+
+    def _jump(self, moved: bool) -> None:
+        if moved:
+            current = self.query_one(Caption).narration.current
+            self._go_to(current.view if current is not None else None)
+            self._narrate()
+
+    def _narrate(self) -> None:
+        """Move the narration on (a caption read, the next one due: its view), redraw the
+        caption, and hold training where the caption on screen needs it held."""
+        caption = self.query_one(Caption)
+        narration, lang = caption.narration, self.app.lang
+        if narration.tick(lang) and narration.current is not None:
+            self._go_to(narration.current.view)
+        caption.refresh_text()
+        hold = narration.barrier(lang)
+        if hold != self._hold:
+            self._hold = hold
+            self._send(Hold(hold))
+        self._show_status()
+
+    def _go_to(self, view: View | None) -> None:
+        """Where a preset or a caption says to look: its tab, scales and run. Once: the
+        student may move away."""
+        if view is None:
+            return
+        self.query_one(ChartsPanel).apply_view(view)
+        if view.run is not None and view.run in self.intended:
+            table = self.query_one(RunsTable)
+            if view.run in table.names:
+                table.select(view.run)
+            else:  # no rows yet: the first snapshot brings them
+                self._selecting, self._selecting_after = view.run, 0
+            self._watch()

@@ -23,6 +23,7 @@ from presets.loader import PresetError, load_scenario, load_shipped
 from presets.preset import Preset
 from tui.i18n import explain, localized, located, tr
 from tui.keys import DIALOG_BINDINGS
+from tui.screens.main import check_stage
 
 
 def preset_option(preset: Preset, lang: str, current: bool) -> Option:
@@ -92,6 +93,7 @@ class PresetPicker(ModalScreen[tuple[Preset, Dataset | None] | None]):
             return
         try:
             preset = load_scenario(path)
+            check_stage(preset)  # a view of a tab the app lacks
             dataset = preset.user_dataset()  # a bad CSV is found here, not after the switch
         except (PresetError, DataError) as error:
             event.input.add_class("-bad-value")

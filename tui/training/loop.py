@@ -17,6 +17,13 @@ points the interface has not had: the whole past, five times a second, would cos
 every minute. All of this pacing reads one `Clock`, which tests replace with their own,
 so that no test depends on how fast the machine is.
 
+Training itself is paced too (pace.py): at a pace of so many steps a second the loop
+trains the steps due by now, then waits on the command pipe until the next are due, so
+it never spins, and a pause or a new pace acts the moment it arrives, at 1 step a second
+as at max. At "max" it trains chunk after chunk, as fast as the core goes. The screen may
+also hold training at a step (`Hold`) while a caption is read: the loop stops there,
+shows it, and waits for the word to go on.
+
 A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
 uses: chunks never step past a step a claim reads, and when every run is done the loop
 evaluates the claims and sends them (`Claims`), marked `modified` when the user changed
@@ -41,13 +48,16 @@ from nn.snapshot import MEASURING_SHARE, HistoryBuffer, Snapshot
 from presets.claims import ClaimResult
 from presets.player import PresetRecorder
 from presets.preset import Preset
+from tui.training.pace import MAX, Pacer
 from tui.training.protocol import (
     Add,
     Change,
     Claims,
     Command,
     Edits,
+    Hold,
     Notice,
+    Pace,
     Pause,
     Progress,
     Remove,
@@ -73,13 +83,19 @@ class Commands(Protocol):
 
 class Clock:
     """Where the loop reads the time: the wall clock paces chunks and snapshots, the
-    thread's CPU time says what a snapshot cost (a moment without the CPU is no cost)."""
+    thread's CPU time says what a snapshot cost (a moment without the CPU is no cost);
+    and how it waits for paced steps: on the command pipe, so that a command ends the
+    wait the moment it arrives."""
 
     def wall(self) -> float:
         return time.perf_counter()
 
     def cpu(self) -> float:
         return time.thread_time()
+
+    def wait(self, commands: Commands, seconds: float) -> None:
+        """Until `seconds` have passed or a command is waiting, whichever comes first."""
+        commands.poll(seconds)
 
 
 class TrainingLoop:
@@ -89,6 +105,7 @@ class TrainingLoop:
     LABEL_INTERVAL = 0.2  # ≤ 5 snapshots a second for the labels: fewer bytes over SSH
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
     MAX_CHUNK = 5000
+    HELD_WAIT = 0.5  # held at a step: how long one wait for the word to go on lasts
 
     def __init__(
         self,
@@ -97,13 +114,17 @@ class TrainingLoop:
         send: Send,
         preset: Preset | None = None,
         clock: Clock | None = None,
+        pace: float = MAX,
     ) -> None:
-        """`preset`: the scenario `comparison` plays, whose claims are checked at the end."""
+        """`preset`: the scenario `comparison` plays, whose claims are checked at the end;
+        `pace`: steps a second while playing, until a `Pace` command says otherwise."""
         self.comparison = comparison
         self.commands = commands
         self.send = send
         self.preset = preset
         self.clock = clock or Clock()
+        self.pacer = Pacer(pace)
+        self.hold: int | None = None  # a step not to train past while playing (Hold)
         self.playing = False
         self.stopped = False
         self.selected: str | None = None
@@ -116,6 +137,7 @@ class TrainingLoop:
         self._publish_seconds = 0.0  # what the last snapshot cost, measuring and sending
         self._last_progress = float("-inf")
         self._fresh = False  # the last command handled published the state itself
+        self._published_step = -1  # the step count the last snapshot showed
         # What a reset starts each run from: its config at step 0 with the user's live
         # changes since, but not the timeline's (those come again at their steps).
         self.restarts: dict[str, RunConfig] = {run.name: run.config for run in comparison.runs}
@@ -136,23 +158,61 @@ class TrainingLoop:
     def run(self) -> None:
         self._publish(detail=True)
         while not self.stopped:
-            self._handle_commands(block=not self.playing)
-            if self.stopped:
-                break
-            if self.playing:
-                self._train_chunk()
-                now = self.clock.wall()
-                if self.comparison.done:
-                    self.playing = False
-                    self._publish(detail=True)
-                    self._send_claims()
-                elif now - self._last_label >= self.label_interval():
-                    self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
-                elif self.label_interval() >= 2 * self.LABEL_INTERVAL and (
-                    min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL
-                ):
-                    self._last_progress = now  # snapshots are spaced out: the step, at least
-                    self.send(Progress(self.comparison.step_count))
+            self.turn()
+
+    def turn(self) -> None:
+        """One look at the commands, then a chunk of training, or, when no step is due
+        (paced, or held), a wait for the next or for a command."""
+        self._handle_commands(block=not self.playing)
+        if self.stopped or not self.playing:
+            return
+        steps = self._steps_due()
+        if steps == 0:
+            self._wait()
+            return
+        self._train_chunk(steps)
+        now = self.clock.wall()
+        if self.comparison.done:
+            self.playing = False
+            self._publish(detail=True)
+            self._send_claims()
+        elif self._each_step_seen() or now - self._last_label >= self.label_interval():
+            self._publish(detail=now - self._last_detail >= self.DETAIL_INTERVAL)
+        elif self.label_interval() >= 2 * self.LABEL_INTERVAL and (
+            min(now - self._last_label, now - self._last_progress) >= self.LABEL_INTERVAL
+        ):
+            self._last_progress = now  # snapshots are spaced out: the step, at least
+            self.send(Progress(self.comparison.step_count))
+
+    def _each_step_seen(self) -> bool:
+        """Paced so slowly that steps come no faster than snapshots may (1 or 3 a second):
+        each step gets one, so that a student sees every step."""
+        return self.pacer.paced and 1 / self.pacer.rate >= self.label_interval()
+
+    @property
+    def held(self) -> bool:
+        """At the step the screen holds training at (or past it: `s` may step on)."""
+        return self.hold is not None and self.comparison.step_count >= self.hold
+
+    def _steps_due(self) -> int:
+        """How many steps to train now: a chunk, no more than are due at the pace, and
+        none past the step training is held at."""
+        step = self.comparison.step_count
+        steps = min(self._chunk, self.pacer.due(self.clock.wall(), step))
+        if self.hold is not None:
+            steps = min(steps, self.hold - step)
+        return max(0, steps)
+
+    def _wait(self) -> None:
+        """No step is due: wait until one is, or until a command comes. Held at a step,
+        that step is shown first (its caption is due there), however soon it came."""
+        if self.held:
+            if self._published_step != self.comparison.step_count:
+                self._publish(detail=True)
+            self.clock.wait(self.commands, self.HELD_WAIT)
+            return
+        now = self.clock.wall()
+        self.clock.wait(self.commands, self.pacer.wait(now, self.comparison.step_count))
 
     def label_interval(self) -> float:
         """Seconds from one snapshot to the next while playing: LABEL_INTERVAL, or longer
@@ -175,7 +235,8 @@ class TrainingLoop:
             self.handled += 1
             if command == self._watching:
                 continue  # nothing new: no snapshot in reply, or each reply would ask again
-            answer, self._fresh = True, False
+            if not isinstance(command, Pace | Hold):  # these change nothing a snapshot shows
+                answer, self._fresh = True, False
             detail = self._do(command) or detail
             if self.stopped:
                 return
@@ -201,6 +262,12 @@ class TrainingLoop:
                     self._notice("all_done")
                 else:
                     self.playing = True
+                    self.pacer.start(self.clock.wall(), comparison.step_count)
+            case Pace(steps_per_second):
+                self.pacer.set_rate(steps_per_second, self.clock.wall(), comparison.step_count)
+            case Hold(step):
+                self.hold = step
+                self.pacer.start(self.clock.wall(), comparison.step_count)  # no rush after
             case Pause():
                 self.playing = False
             case Step():
@@ -304,13 +371,15 @@ class TrainingLoop:
                 self._notice("claims_failed", f"{claim.id}: {error!r}", "error")
         self.send(Claims(claims, self.modified))
 
-    def _train_chunk(self) -> None:
-        """Train ~CHUNK_SECONDS worth of steps, sizing the next chunk from this one."""
-        start = self.clock.wall()
-        self._advance(self._chunk)
+    def _train_chunk(self, steps: int) -> None:
+        """Train `steps` (at most a chunk: ~CHUNK_SECONDS worth), sizing the next chunk
+        from the time these took."""
+        start, before = self.clock.wall(), self.comparison.step_count
+        self._advance(steps)
         elapsed = self.clock.wall() - start
-        if elapsed > 0:
-            wanted = self._chunk * self.CHUNK_SECONDS / elapsed
+        trained = self.comparison.step_count - before
+        if elapsed > 0 and trained > 0:
+            wanted = trained * self.CHUNK_SECONDS / elapsed
             self._chunk = max(1, min(self.MAX_CHUNK, round(0.5 * self._chunk + 0.5 * wanted)))
 
     def _publish(self, detail: bool) -> None:
@@ -321,6 +390,7 @@ class TrainingLoop:
             layers=detail or self._recorded_layers(), noise=detail and self.wants_noise
         )
         self._last_label = now
+        self._published_step = comparison.step_count
         boundary = grids = network = None
         if detail:
             self._last_detail = now
@@ -351,6 +421,7 @@ class TrainingLoop:
                 playing=self.playing,
                 done=comparison.done,
                 handled=self.handled,
+                n_train=comparison.n_train,
                 grids=grids,
                 network=network,
             )

@@ -99,6 +99,22 @@ class Watch(Command):
 
 
 @dataclass(frozen=True)
+class Pace(Command):
+    """Train at most `steps_per_second` steps a second while playing (math.inf: as fast
+    as it goes; see pace.py). Counted from now: a new pace never makes up for the old."""
+
+    steps_per_second: float
+
+
+@dataclass(frozen=True)
+class Hold(Command):
+    """While playing, train no further than step `step` (None: no limit): a caption is
+    still being read, and the next is due there. `s` still steps past it."""
+
+    step: int | None
+
+
+@dataclass(frozen=True)
 class Stop(Command):
     """Finish: the process ends within one chunk of training."""
 
@@ -116,7 +132,8 @@ class SnapshotNews(Result):
     """The runs measured. Each run's history holds only the points from `starts` on (the
     rest was sent before; trainer.whole_histories joins them). `configs` are the runs' configs
     now, `restarts` what a reset would start each from, both in the snapshot's order;
-    `handled` counts the commands carried out before it was taken."""
+    `handled` counts the commands carried out before it was taken; `n_train` is the
+    training set's size, which a caption's condition reads epochs by."""
 
     snapshot: Snapshot
     starts: tuple[int, ...]
@@ -127,6 +144,7 @@ class SnapshotNews(Result):
     playing: bool
     done: bool
     handled: int
+    n_train: int = 0
     # The grids to draw, by run, when `boundary` is sent: the selected run's for 2-D data,
     # every run's fitted curve for 1-D data.
     grids: dict[str, Boundary] | None = None

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from textual.message import Message
+
 from nn.snapshot import HistoryBuffer, Snapshot
 from presets.preset import Preset
 from tui.messages import ClaimsReady, SnapshotReady, TrainerNotice, TrainingProgress
@@ -28,6 +30,7 @@ from tui.training.protocol import (
     Command,
     Notice,
     Progress,
+    Result,
     SnapshotNews,
     Stop,
     Watch,
@@ -115,18 +118,25 @@ class Trainer:
                 result = self._results.recv()
             except (EOFError, OSError):
                 break
-            match result:
-                case SnapshotNews():
-                    snapshot = whole_histories(result.snapshot, result.starts, histories)
-                    self._post(SnapshotReady(replace(result, snapshot=snapshot)))
-                case Progress(step):
-                    self._post(TrainingProgress(step))
-                case Claims(claims, modified):
-                    self._post(ClaimsReady(claims, modified))
-                case Notice(key, detail, severity):
-                    self._post(TrainerNotice(key, detail, severity))
+            self._post(message_for(result, histories))
         if not self._stopping:
             self._post(TrainerNotice("trainer_ended", "", "error"))
+
+
+def message_for(result: Result, histories: dict[str, HistoryBuffer]) -> Message:
+    """The interface's message for a result of the training process; `histories` holds
+    each run's whole history so far (see whole_histories)."""
+    match result:
+        case SnapshotNews():
+            snapshot = whole_histories(result.snapshot, result.starts, histories)
+            return SnapshotReady(replace(result, snapshot=snapshot))
+        case Progress(step):
+            return TrainingProgress(step)
+        case Claims(claims, modified):
+            return ClaimsReady(claims, modified)
+        case Notice(key, detail, severity):
+            return TrainerNotice(key, detail, severity)
+    raise TypeError(f"not a result: {result!r}")
 
 
 def whole_histories(

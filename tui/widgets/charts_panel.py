@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.widget import Widget
@@ -110,8 +111,10 @@ class ChartsPanel(Widget):
     # -- the API the app calls -----------------------------------------------------------
 
     def show_snapshot(self, snapshot: Snapshot, selected: str) -> None:
-        """Keep the newest snapshot; the visible chart gets it at the next tick."""
-        self._snapshot, self._selected = snapshot, selected
+        """Keep the newest snapshot; the visible chart gets it at the next tick. Most
+        snapshots carry no per-layer statistics (they cost): each run keeps its last ones,
+        so the layer charts do not blink empty between two snapshots that have them."""
+        self._snapshot, self._selected = keeping_layers(snapshot, self._snapshot), selected
         self._version += 1
 
     def show_boundary(self, grid: Grid | None, curves: dict[str, Grid] | None = None) -> None:
@@ -250,6 +253,18 @@ class ChartsPanel(Widget):
             names = list(SURFACES)
             select = self.query_one("#surface", Select)
             select.value = names[(names.index(str(select.value)) + 1) % len(names)]
+
+
+def keeping_layers(snapshot: Snapshot, previous: Snapshot | None) -> Snapshot:
+    """`snapshot`, its runs without per-layer statistics given those `previous` had."""
+    if previous is None or all(run.layers for run in snapshot.runs):
+        return snapshot
+    before = {run.name: run.layers for run in previous.runs}
+    runs = tuple(
+        run if run.layers else replace(run, layers=before.get(run.name, ()))
+        for run in snapshot.runs
+    )
+    return replace(snapshot, runs=runs)
 
 
 __all__ = ["CHART_NAMES", "ChartsPanel"]

@@ -19,6 +19,8 @@ class WeightsChart(SnapshotChart):
     def draw_snapshot(self, snapshot: Snapshot, width: int, height: int) -> Text:
         run = snapshot.run(self.selected) if self.selected in snapshot.names else snapshot.runs[0]
         lang = self.lang
+        if not run.layers:  # not measured yet (a run just added)
+            return Text(tr("chart.empty", lang), style="dim")
         heading = Text(
             tr("chart.weights_heading", lang, run=run.name), style="bold", no_wrap=True, end=""
         )
