@@ -65,13 +65,13 @@ FOOTER_PRIORITY: tuple[str, ...] = (
     "quit",
     "pick_preset",
     "toggle_lang",
+    "pace_slower",  # the pace: how fast the phenomenon unfolds, the first thing to tune
+    "pace_faster",
     "single_step",
     "reset",
-    "add_run",
     "lr_up",
     "lr_down",
-    "pace_slower",  # the pace: how fast the phenomenon unfolds
-    "pace_faster",
+    "add_run",
     "remove_run",
     "cycle_optimizer",
     "cycle_dropout",
@@ -79,6 +79,9 @@ FOOTER_PRIORITY: tuple[str, ...] = (
     "cycle_l2",
     "toggle_batch_norm",
 )
+
+# Keys the footer shows both or neither of: one of a pair alone hides the other.
+FOOTER_PAIRS: tuple[tuple[str, str], ...] = (("pace_slower", "pace_faster"), ("lr_up", "lr_down"))
 
 # The setting each key changes live, as a preset locks it (`locked = ["lr"]`): in a classroom
 # scenario the footer leaves out the keys of locked settings and shows those of the others,

@@ -204,9 +204,8 @@ async def test_the_footer_reaches_start_help_presets_language_and_quit(lang: str
             for key in ("space", "?", "P", "t", "q", "^p"):
                 assert f" {key} " in line, (size, key, line)
             assert {"space", "?", "P", "t", "q"} <= set(footer.shown_keys)
-            if size[0] == 120:  # and the keys of the lesson, as many as fit the language
-                wanted = {"s", "r", "a", "]", "["} if lang == "en" else {"s", "r", "a", "]"}
-                assert wanted <= set(footer.shown_keys)
+            if size[0] == 120:  # and the pace, step, reset and add, in both languages
+                assert {"<", ">", "s", "r", "a"} <= set(footer.shown_keys)
 
 
 def test_the_footer_fits_the_most_needed_keys_first() -> None:
@@ -214,6 +213,13 @@ def test_the_footer_fits_the_most_needed_keys_first() -> None:
     assert fit(sizes, 200, ("play", "help", "quit")) == {"play", "step", "reset", "help", "quit"}
     assert fit(sizes, 40, ("play", "help", "quit")) == {"play", "help", "quit"}
     assert fit(sizes, 44, ("play", "help", "quit")) == {"play", "help", "quit", "step"}
+
+
+def test_keys_that_go_in_pairs_are_shown_both_or_neither() -> None:
+    sizes = [("toggle_play", 19), ("pace_slower", 10), ("pace_faster", 10), ("help", 8)]
+    priority = ("toggle_play", "pace_slower", "pace_faster", "help")
+    assert fit(sizes, 38, priority) == {"toggle_play", "help"}  # room for one of the pair only
+    assert fit(sizes, 47, priority) == {"toggle_play", "pace_slower", "pace_faster", "help"}
 
 
 async def test_the_first_screen_says_how_to_start() -> None:

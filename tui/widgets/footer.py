@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.i18n import binding_label, tr
-from tui.keys import FOOTER_PRIORITY, SETTING_KEYS
+from tui.keys import FOOTER_PAIRS, FOOTER_PRIORITY, SETTING_KEYS
 
 
 class FooterKey(Static):
@@ -180,25 +180,33 @@ def shown(action: str, show: bool, locked: frozenset[str]) -> bool:
 
 def priority(locked: frozenset[str]) -> tuple[str, ...]:
     """The footer's keys in order of need: in a classroom scenario the keys of the settings
-    the student may change come right after start, help, quit, presets, language, step and
-    reset."""
+    the student may change come right after start, help, quit, presets and language."""
     if not locked:
         return FOOTER_PRIORITY
     lesson = tuple(action for action in SETTING_KEYS if shown(action, False, locked))
-    first = FOOTER_PRIORITY[: FOOTER_PRIORITY.index("reset") + 1]
+    first = FOOTER_PRIORITY[: FOOTER_PRIORITY.index("toggle_lang") + 1]
     rest = tuple(action for action in FOOTER_PRIORITY if action not in first + lesson)
     return first + lesson + rest
 
 
 def fit(sizes: Sequence[tuple[str, int]], width: int, priority: Sequence[str]) -> set[str]:
     """The actions whose keys fit in `width` cells, taken in order of need (`priority`,
-    then the rest in their order): one that does not fit is passed over for smaller ones."""
+    then the rest in their order): one that does not fit is passed over for smaller ones.
+    Keys that go in pairs (`FOOTER_PAIRS`: slower and faster, lr ×2 and ÷2) are shown both
+    or neither: half a pair would hide that the other key exists."""
     rank = {action: index for index, action in enumerate(priority)}
     order = sorted(range(len(sizes)), key=lambda i: (rank.get(sizes[i][0], len(rank)), i))
-    chosen, used = set(), 0
+    size_of = dict(sizes)
+    partner = {a: b for a, b in FOOTER_PAIRS} | {b: a for a, b in FOOTER_PAIRS}
+    chosen: set[str] = set()
+    used = 0
     for index in order:
-        action, size = sizes[index]
+        action = sizes[index][0]
+        if action in chosen:
+            continue
+        group = [action] + [p for p in [partner.get(action)] if p in size_of and p not in chosen]
+        size = sum(size_of[member] for member in group)
         if used + size <= width:
-            chosen.add(action)
+            chosen.update(group)
             used += size
     return chosen
