@@ -186,3 +186,17 @@ def test_pace_and_hold_ask_for_no_snapshot_of_their_own() -> None:
     loop.run()
     assert len(snapshots([item for _, item in sent])) == 1  # the first, nothing since
     assert loop.handled == 4  # and Stop
+
+
+def test_a_paced_run_says_the_steps_per_second_the_student_watches() -> None:
+    """The runs table's steps/s: the pace reached, not how fast the core computes them
+    (here 10,000 steps/s of the test clock)."""
+    script = [(0.0, Pace(30)), (0.0, Toggle()), (5.0, Pause())]
+    loop, _, sent = paced_loop(script)
+    loop.run()
+    playing = [item for when, item in sent if isinstance(item, SnapshotNews) and when > 2.0]
+    playing = [news for news in playing if news.playing]
+    assert playing
+    for news in playing:
+        for run in news.snapshot.runs:
+            assert run.steps_per_second == pytest.approx(30, rel=0.2)

@@ -124,6 +124,7 @@ class TrainingLoop:
         self.preset = preset
         self.clock = clock or Clock()
         self.pacer = Pacer(pace)
+        self._speed_mark: tuple[float, int] | None = None  # (time, step) steps/s counts from
         self.hold: int | None = None  # a step not to train past while playing (Hold)
         self.playing = False
         self.stopped = False
@@ -263,8 +264,10 @@ class TrainingLoop:
                 else:
                     self.playing = True
                     self.pacer.start(self.clock.wall(), comparison.step_count)
+                    self._speed_mark = (self.clock.wall(), comparison.step_count)
             case Pace(steps_per_second):
                 self.pacer.set_rate(steps_per_second, self.clock.wall(), comparison.step_count)
+                self._speed_mark = (self.clock.wall(), comparison.step_count)
             case Hold(step):
                 self.hold = step
                 self.pacer.start(self.clock.wall(), comparison.step_count)  # no rush after
@@ -409,6 +412,7 @@ class TrainingLoop:
             config if self.restarts[config.name] == config else self.restarts[config.name]
             for config in configs
         )
+        snapshot = self._watched_speed(snapshot, now)
         news, starts = self._history_news(snapshot)
         self.send(
             SnapshotNews(
@@ -427,6 +431,21 @@ class TrainingLoop:
             )
         )
         self._publish_seconds = self.clock.cpu() - start
+
+    def _watched_speed(self, snapshot: Snapshot, now: float) -> Snapshot:
+        """While paced, a training run's steps/s is the rate the student watches (steps over
+        wall time since the last snapshot, holds included), not how fast the core computes
+        them; at max pace the core's own figure is that rate."""
+        mark, step = self._speed_mark, self.comparison.step_count
+        self._speed_mark = (now, step)
+        if not (self.pacer.paced and self.playing) or mark is None or now <= mark[0]:
+            return snapshot
+        rate = (step - mark[1]) / (now - mark[0])
+        runs = tuple(
+            replace(run, steps_per_second=rate) if run.steps_per_second > 0 else run
+            for run in snapshot.runs
+        )
+        return replace(snapshot, runs=runs)
 
     def _history_news(self, snapshot: Snapshot) -> tuple[Snapshot, tuple[int, ...]]:
         """The snapshot with each run's history cut to the points the interface lacks, and
