@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -29,7 +28,7 @@ from tui.keys import APP_BINDINGS, MAIN_BINDINGS
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
-from tui.screens.too_small import TooSmallScreen, too_small
+from tui.screens.steady import SteadyScreen
 
 
 class TrainlabCommands(Provider):
@@ -106,21 +105,13 @@ class TrainlabApp(App):
         finally:
             gc.enable()
 
+    def get_default_screen(self) -> Screen:
+        """The screen under every other: empty, but steady under a storm of resizes."""
+        return SteadyScreen()
+
     def on_mount(self) -> None:
         self.push_screen(self.main_screen)  # pushed, not the default screen: loads its CSS_PATH
-        self._check_size(self.size.width, self.size.height)
         self.call_after_refresh(settle_memory)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
-
-    def _check_size(self, width: int, height: int) -> None:
-        """Cover the app with a notice below 80×24; uncover it when there is room again."""
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small(width, height) and not showing:
-            self.push_screen(TooSmallScreen())
-        elif not too_small(width, height) and showing:
-            self.pop_screen()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -151,10 +142,9 @@ class TrainlabApp(App):
         old.stop_training()
         self.preset = preset
         self.main_screen = MainScreen(preset, dataset)
-        while self.screen is not old:  # a notice on top (terminal too small) comes back below
+        while self.screen is not old:  # a dialog still on top closes with the old screen
             self.pop_screen()
         self.switch_screen(self.main_screen)
-        self._check_size(self.size.width, self.size.height)
 
     def action_toggle_lang(self) -> None:
         self.lang = next_language(self.lang)

@@ -36,6 +36,8 @@ from tui.messages import (
     TrainerNotice,
     TrainingProgress,
 )
+from tui.screens.steady import SteadyResize
+from tui.screens.too_small import HEIGHT_CLASSES, WIDTH_CLASSES, TooSmallNotice
 from tui.training.intended import IntendedRuns
 from tui.training.protocol import Command, Step, Toggle
 from tui.training.trainer import Trainer
@@ -58,12 +60,13 @@ def cycle(values: Sequence[Any], current: Any) -> Any:
     return larger[0] if larger else values[0]
 
 
-class MainScreen(Screen):
+class MainScreen(SteadyResize, Screen):
     """The lab bench: see the module docstring."""
 
     CSS_PATH = "main.tcss"
     BINDINGS = MAIN_BINDINGS
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
 
     def __init__(self, preset: Preset, dataset: Dataset | None = None) -> None:
         super().__init__()
@@ -92,6 +95,7 @@ class MainScreen(Screen):
         yield ClaimsPanel(id="claims")
         yield Caption(self.preset, id="caption")
         yield Footer()
+        yield TooSmallNotice(id="too-small")
 
     def on_mount(self) -> None:
         self.trainer = Trainer(self.preset, self.post_message)

@@ -23,6 +23,7 @@ from presets.loader import PresetError, load_scenario, load_shipped
 from presets.preset import Preset
 from tui.i18n import explain, localized, located, tr
 from tui.keys import DIALOG_BINDINGS
+from tui.screens.steady import SteadyResize
 
 
 def preset_option(preset: Preset, lang: str, current: bool) -> Option:
@@ -38,7 +39,7 @@ def preset_option(preset: Preset, lang: str, current: bool) -> Option:
     return Option(prompt, id=preset.name)
 
 
-class PresetPicker(ModalScreen[tuple[Preset, Dataset | None] | None]):
+class PresetPicker(SteadyResize, ModalScreen[tuple[Preset, Dataset | None] | None]):
     """Lists the shipped presets in lecture order; dismisses with the chosen scenario and
     its user data (None for shipped data), or None."""
 
