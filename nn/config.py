@@ -496,7 +496,7 @@ class RunConfig:
     @classmethod
     def from_toml(cls, text: str, *, where: str = "config") -> RunConfig:
         try:
-            values = tomllib.loads(text)
+            values = loads_toml(text)
         except tomllib.TOMLDecodeError as error:
             code, params = toml_failure(error)
             raise ConfigError(where, f"not valid TOML: {error}", code, **params) from None
@@ -589,6 +589,19 @@ def check_memory(configs: list[RunConfig], n_inputs: int, n_outputs: int, n_trai
             "memory",
             gib=gib,
         )
+
+
+# -- reading TOML --------------------------------------------------------------------------
+
+
+def loads_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, but a file nested deeper than Python recurses (`a = [[[[…]]]]`, which
+    fits well within a preset's size limit) is a TOMLDecodeError like any other bad TOML,
+    not a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
 
 
 # -- a small TOML writer (tomllib only reads) ----------------------------------------------

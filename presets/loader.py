@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nn.config import LIVE_FIELDS, MAX_STEPS, ConfigError, RunConfig
+from nn.config import LIVE_FIELDS, MAX_STEPS, ConfigError, RunConfig, loads_toml
 from nn.errors import Explained, read_failure, toml_failure
 from nn.optimizers import OPTIMIZERS, adaptive_names
 from nn.surfaces import SURFACES
@@ -196,7 +196,7 @@ def parse_scenario(text: str, name: str, where: str, folder: Path | None = None)
     """A scenario from a file's text: a preset (it has a [base] table) or a run's config.
     `where` names the file in messages; a relative data path is taken from `folder`."""
     try:
-        raw = tomllib.loads(text)
+        raw = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(where, error) from None
     if "base" in raw:
@@ -212,7 +212,7 @@ def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -
     """Parse and validate a preset's TOML text; `where` names the file in messages, and a
     relative data path is taken from `folder` (the file's own, when it came from one)."""
     try:
-        raw = tomllib.loads(text)
+        raw = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(where, error) from None
     if folder is not None and isinstance(raw.get("base"), dict):

@@ -283,6 +283,8 @@ class SessionStore:
             return Session.from_data(json.loads(text), str(path))
         except json.JSONDecodeError as problem:
             error = _corrupt(str(path), f"not JSON: {problem}")
+        except RecursionError:  # `[[[[…]]]]`, deeper than the parser recurses
+            error = _corrupt(str(path), "not JSON: nested too deeply")
         except SessionError as problem:
             error = problem
         self._set_aside(path, error)
