@@ -171,7 +171,7 @@ class PresetPicker(SteadyResize, ModalScreen[Opened | None]):
         try:
             preset = load_scenario(path)
             dataset = preset.user_dataset()  # a bad CSV is found here, not after the switch
-        except (PresetError, DataError, ConfigError) as error:
+        except Exception as error:  # bad input, said; or a bug of ours, said too: no crash
             self.app.call_from_thread(self._file_read, path, None, error)
             return
         self.app.call_from_thread(self._file_read, path, Opened(preset, dataset), None)
@@ -186,7 +186,14 @@ class PresetPicker(SteadyResize, ModalScreen[Opened | None]):
             return
         assert error is not None
         self.query_one("#picker-file", Input).add_class("-bad-value")
-        self.notify(located(error, path, self.app.lang), severity="error", timeout=15)
+        lang = self.app.lang
+        if isinstance(error, PresetError | DataError | ConfigError):
+            text = located(error, path, lang)
+        else:
+            text = tr(
+                "keep.picker.failed", lang, path=path, error=f"{type(error).__name__}: {error}"
+            )
+        self.notify(text, severity="error", timeout=15)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.input.remove_class("-bad-value")
@@ -208,7 +215,7 @@ class PresetPicker(SteadyResize, ModalScreen[Opened | None]):
         where = session.scenario.where
         try:
             dataset = preset.user_dataset()
-        except DataError as error:
+        except Exception as error:  # as a file's: said, no crash
             self.app.call_from_thread(self._file_read, where, None, error)
             return
         self.app.call_from_thread(self._file_read, where, Opened(preset, dataset, session), None)
