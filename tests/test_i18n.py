@@ -520,6 +520,7 @@ def _keeping_errors(tmp: Path) -> Iterator[Callable[[], object]]:
     yield lambda: export.target(str(tmp / "nowhere" / "x.csv"), kinds)
     yield lambda: export.target("/dev/null", (".csv", ""))
     yield lambda: export.target(str(tmp / "x.doc"), kinds)
+    yield lambda: export.target(str(tmp / "x"), kinds)
     yield lambda: export.write(tmp / "nowhere" / "x.csv", "")
 
 

@@ -139,12 +139,18 @@ def target(typed: str, kinds: tuple[str, ...]) -> Path:
     suffix = path.suffix.lower()
     if suffix not in kinds:
         names = ", ".join(kinds)
-        shown = suffix or "(no ending)"
+        if not suffix:
+            raise WriteError(
+                f"{where}: the name has no ending; give a name ending in {names}",
+                "path_no_kind",
+                where=where,
+                kinds=names,
+            )
         raise WriteError(
-            f"{where}: a {shown} file cannot be written; give a name ending in {names}",
+            f"{where}: a {suffix} file cannot be written; give a name ending in {names}",
             "path_kind",
             where=where,
-            suffix=shown,
+            suffix=suffix,
             kinds=names,
         )
     return path

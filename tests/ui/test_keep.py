@@ -144,14 +144,16 @@ async def test_export_writes_the_curves_and_the_chart_and_explains_a_bad_path(
     assert (tmp_path / "chart.svg").read_text().startswith("<svg")
 
 
-def seed_history(count: int = 3) -> list[int]:
-    """Runs of an earlier session in the run history: the tiny preset's, and another's."""
-    comparison = Comparison(tiny_preset().run_configs())
+def seed_history(count: int = 3, preset=None) -> list[int]:
+    """Runs of an earlier session in the run history: the preset's (the tiny one unless
+    said), and another's."""
+    preset = preset or tiny_preset()
+    comparison = Comparison(preset.run_configs())
     comparison.step(30)
     snapshot = comparison.snapshot(layers=False)
     configs = {run.name: run.config for run in comparison.runs}
     when = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
-    scenario, name, title = scenario_of(tiny_preset())
+    scenario, name, title = scenario_of(preset)
     with HistoryStore.open(default_path()) as store:
         ids = store.add(
             records_from(snapshot, configs, scenario=scenario, preset=name, title=title),
@@ -319,3 +321,76 @@ def test_the_history_dialog_snapshot(snap_compare, no_speed, monkeypatch) -> Non
     monkeypatch.setenv("TZ", "UTC")  # the times are shown in local time
     time.tzset()
     assert snap_compare(seeded(), terminal_size=(120, 40), run_before=run_before)
+
+
+async def test_korean_mode_keeps_no_english_in_what_keeps_the_session(tmp_path, monkeypatch):
+    """The Korean walk (tests/ui/test_korean.py) through the session's own screens and
+    notices: the run history, save and export with their errors, a dead training process
+    and its restart, a resumed session, the picker's last session and a file set aside."""
+    from test_korean import WALK, Walk
+    from test_korean import notices as said
+
+    from presets.loader import parse_preset
+
+    monkeypatch.chdir(tmp_path)  # short paths typed: a notice never cuts one in two
+    walk_preset = parse_preset(WALK, "walk", "tests/ui/test_korean.py")
+    seed_history(preset=walk_preset)
+    app = TrainlabApp(walk_preset, lang="ko")
+    # scenario names are names, as run names are; what the student typed is theirs
+    typed = (str(tmp_path), "walk", "other", "zz", ".json", ".txt", ".xlsx")
+    async with app.run_test(size=(120, 40)) as pilot:
+        walk = Walk(pilot, typed)
+        screen = await played(pilot, 30)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        history = app.screen
+        await wait_for(pilot, lambda: history.loaded)
+        walk.read("history: this scenario")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: history.loaded and history.query_one(DataTable).row_count)
+        walk.read("history: all scenarios")
+        await pilot.press("enter", "escape")
+        chart = screen.query_one(LossChart)
+        await wait_for(pilot, lambda: app.screen is screen and chart.pinned)
+        await wait_for(pilot, lambda: "#" in chart.picture.plain)
+        walk.read("a pinned run")
+
+        for key, bad, good in (("ctrl+s", "zz", "zz.toml"), ("e", "zz.xlsx", "zz.csv")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, PathDialog))
+            walk.typed = (app.screen.query_one(Input).value, *typed)  # the name offered
+            walk.read(f"{key} dialog")
+            await type_path(pilot, bad)
+            await wait_for(pilot, lambda: dialog_error(pilot).strip())
+            walk.read(f"{key} dialog: a bad path")
+            await type_path(pilot, good)
+            await wait_for(pilot, lambda good=good: (tmp_path / good).exists())
+            await wait_for(pilot, lambda: app.screen is screen and said(app))
+            walk.read(f"{key}: done")
+            app.clear_notifications()
+
+        os.kill(screen.trainer.process.pid, signal.SIGKILL)  # a process this test started
+        await wait_for(pilot, lambda: any("예기치 않게" in text for text in said(app)))
+        walk.read("the training process ended")
+        dead = screen.trainer
+        app.clear_notifications()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.trainer is not dead and screen.trainer.alive)
+        walk.read("training started again")
+        await pilot.press("q")
+
+    kept = SessionStore().latest()
+    assert kept is not None
+    again = TrainlabApp(kept.scenario.preset(), lang="ko", session=kept)
+    async with again.run_test(size=(120, 40)) as pilot:
+        walk.pilot = pilot
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("돌아왔습니다" in text for text in said(again)))
+        walk.read("a session brought back")
+        (SessionStore().folder / "20260101-000000-bad000.json").write_bytes(b"{ damaged")
+        again.clear_notifications()
+        await pilot.press("P")
+        await wait_for(pilot, lambda: any("옮겨 두었습니다" in text for text in said(again)))
+        walk.read("the picker: a session set aside")
+    assert walk.stops == 13
+    assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
