@@ -16,6 +16,7 @@ from bad_files import FILES
 from pty_app import FIRST_FRAME, PtyApp
 
 from tui.cli import main
+from tui.history import HistoryStore
 
 
 def npy_named_npz(folder: Path) -> Path:
@@ -204,7 +205,7 @@ def playing(tmp_path: Path):
         yield app, session
 
 
-def test_sigterm_keeps_the_session_gives_the_terminal_back_and_exits_143(playing) -> None:
+def test_sigterm_keeps_the_session_gives_the_terminal_back_and_exits_143(playing, tmp_path) -> None:
     app, session = playing
     before = len(app.output)
     app.send(signal.SIGTERM)
@@ -213,6 +214,11 @@ def test_sigterm_keeps_the_session_gives_the_terminal_back_and_exits_143(playing
     for sequence in RESTORED:
         assert sequence in tail, sequence
     assert session()["ended"] == "terminated"
+    with HistoryStore.open(tmp_path / "h.db") as store:  # the runs, recorded as stopped
+        assert {(record.run, record.status) for record in store.runs()} == {
+            ("a", "stopped"),
+            ("b", "stopped"),
+        }
 
 
 def test_a_dropped_line_keeps_the_session_and_exits_129(playing) -> None:

@@ -394,3 +394,27 @@ async def test_korean_mode_keeps_no_english_in_what_keeps_the_session(tmp_path, 
         walk.read("the picker: a session set aside")
     assert walk.stops == 13
     assert not walk.found, "\n".join(f"{where}: {words}" for where, words in walk.found.items())
+
+
+async def test_a_crash_keeps_the_session_as_crashed_and_exits_1(monkeypatch) -> None:
+    from tui.screens.main import MainScreen
+
+    def broken(self) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(MainScreen, "action_history", broken)
+    app = TrainlabApp(tiny_preset())
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await played(pilot, 40)
+            await pilot.press("]")
+            await wait_for(pilot, lambda: screen.trainer.logged)
+            reached = screen.step
+            await pilot.press("h")
+            await wait_for(pilot, lambda: not app.is_running)
+    assert app.return_code == 1
+    kept = SessionStore().latest()
+    assert kept is not None and kept.ended == "crashed" and kept.step == reached
+    assert len(kept.events) == 1 and kept.checkpoint  # nothing lost: --resume brings it back
+    with HistoryStore.open(default_path()) as store:
+        assert {record.status for record in store.runs()} == {"stopped"}
