@@ -6,6 +6,7 @@
     network.py      a stack of runs' networks as one computation
     optimizers.py   SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam (one registry)
     comparison.py   runs side by side, fed the same mini-batches; live changes
+    network_view.py every unit's picture over the input plane, for the Network tab
     checkpoint.py   a comparison saved to a file and loaded again, to go on bit for bit
     measure.py      what a snapshot measures: layer statistics, decision grid, noise
     snapshot.py     what a comparison reports: plain, immutable data

@@ -411,7 +411,8 @@ class Comparison:
             for i in range(n):
                 if self.step_count in self.schedule:
                     for run_name, changes in self.schedule[self.step_count]:
-                        self._apply(run_name, changes)
+                        if run_name is None or run_name in self.names:  # not a removed run's
+                            self._apply(run_name, changes)
                 if not self._pending.empty():
                     self._drain_pending()
                 if not active:

@@ -547,3 +547,14 @@ def test_a_regression_set_trains_with_mse_and_reports_r2(name):
 def test_regression_refuses_cross_entropy():
     with pytest.raises(ConfigError, match="loss: a regression set's targets are numbers"):
         RunConfig(data=DataConfig(name="plane"), output="softmax", loss="cross_entropy")
+
+
+def test_a_scheduled_change_for_a_run_removed_meanwhile_is_dropped(spiral):
+    """A preset's timeline may name a run the student has removed: training goes on."""
+    comparison = Comparison([config("a"), config("b")], spiral)
+    comparison.at_step(5, "b", lr=0.1)
+    comparison.at_step(5, None, dropout=0.2)
+    comparison.step(2)
+    comparison.remove_run("b")
+    comparison.step(10)
+    assert comparison.step_count == 12 and comparison.run("a").config.dropout == 0.2

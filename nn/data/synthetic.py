@@ -73,6 +73,16 @@ def moons(per_class: int, rng: np.random.Generator) -> Points:
     return (points - [0.5, 0.25]) / 1.5, moon
 
 
+def _check_noise(name: str, noise: float) -> None:
+    if noise < 0:
+        raise DataError(
+            f"{name}: noise={noise} must be 0 or more (it is a standard deviation)",
+            "negative_noise",
+            where=name,
+            noise=noise,
+        )
+
+
 def _polar(radius: np.ndarray | float, angle: np.ndarray) -> np.ndarray:
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
@@ -117,13 +127,7 @@ def make_2d(
             classes=n_classes,
             needed=2 * n_classes,
         )
-    if noise < 0:
-        raise DataError(
-            f"{name}: noise={noise} must be 0 or more (it is a standard deviation)",
-            "negative_noise",
-            where=name,
-            noise=noise,
-        )
+    _check_noise(name, noise)
     rng = np.random.default_rng(seed)
     per_class = samples // n_classes
     if fixed_classes is None:
@@ -182,13 +186,7 @@ def make_regression(
             where=name,
             samples=samples,
         )
-    if noise < 0:
-        raise DataError(
-            f"{name}: noise={noise} must be 0 or more (it is a standard deviation)",
-            "negative_noise",
-            where=name,
-            noise=noise,
-        )
+    _check_noise(name, noise)
     rng = np.random.default_rng(seed)
     x, t = _REGRESSION[name](samples, rng)
     t = t + noise * rng.standard_normal(t.shape)

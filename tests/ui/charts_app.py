@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.reactive import reactive
 
 from nn import Comparison, RunConfig
+from nn.network_view import network_view
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
+from tui.widgets.network import NetworkChart
 
 
 def make_comparison(**data: object) -> Comparison:
@@ -58,6 +60,8 @@ class ChartsApp(App):
         panel.show_snapshot(self.comparison.snapshot(), "base")
         if self.comparison.dataset.n_features == 2:
             panel.show_boundary(self.comparison.decision_grid("base"))
+        # What the trainer will send while the Network tab is visible.
+        panel.query_one(NetworkChart).show_network(network_view(self.comparison, "base"))
 
     def action_chart(self, name: str) -> None:
         self.query_one(ChartsPanel).show_chart(name)

@@ -112,8 +112,8 @@ async def charts_drawn(pilot: Pilot) -> None:
     await wait_for(pilot, lambda: chart.current)
 
 
-async def ready(pilot: Pilot) -> MainScreen:
+async def ready(pilot: Pilot, timeout: float = 60.0) -> MainScreen:
     """The main screen once the trainer's first snapshot has been shown."""
     screen = main_screen(pilot)
-    await wait_for(pilot, lambda: screen.snapshot is not None)
+    await wait_for(pilot, lambda: screen.snapshot is not None, timeout)
     return screen

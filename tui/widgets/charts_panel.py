@@ -25,6 +25,7 @@ from tui.widgets.activations_chart import ActivationsChart
 from tui.widgets.boundary import BoundaryChart, Grid
 from tui.widgets.gradients_chart import GradientsChart
 from tui.widgets.loss_chart import CurvesChart, LossChart, Pinned
+from tui.widgets.network import NetworkChart
 from tui.widgets.paths_chart import PathsChart
 from tui.widgets.plot import Chart, SnapshotChart
 from tui.widgets.weights_chart import WeightsChart
@@ -40,6 +41,7 @@ CHARTS: tuple[type[Chart], ...] = (
     WeightsChart,
     PathsChart,
     BoundaryChart,
+    NetworkChart,
 )
 CHART_NAMES = tuple(chart.chart_name for chart in CHARTS)
 REFRESH_SECONDS = 0.25  # charts redraw at most 4 times a second
