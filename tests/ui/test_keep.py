@@ -44,6 +44,13 @@ async def type_path(pilot, path: str) -> None:
     await pilot.press(*path, "enter")
 
 
+async def quit_app(pilot) -> None:
+    """`q`, once no animation runs: a key pressed as the app ends waits for the animations
+    to finish, and an animation cut off by the end never does (the test would hang)."""
+    await pilot.wait_for_scheduled_animations()
+    await pilot.press("q")
+
+
 async def played(pilot, steps: int):
     """The main screen after `steps` or more of training, paused."""
     screen = await ready(pilot)
@@ -62,7 +69,7 @@ async def test_quit_keeps_the_session_and_resume_brings_it_back_with_its_view() 
         await pilot.press("4", "down", "l")  # gradients tab, the tanh run, log scale
         await wait_for(pilot, lambda: screen.selected == "tanh")
         reached = screen.step
-        await pilot.press("q")
+        await quit_app(pilot)
     assert app.return_code == 0
     kept = SessionStore().latest()
     assert kept is not None and kept.ended == "quit" and kept.step == reached
@@ -208,7 +215,7 @@ async def test_every_run_that_ends_or_stops_is_recorded_in_the_history() -> None
         await wait_for(pilot, lambda: len(screen.configs) == 3)
         await pilot.press("s", "s")
         await wait_for(pilot, lambda: screen.snapshot.run("base-2").step == 2)
-        await pilot.press("q")
+        await quit_app(pilot)
     with HistoryStore.open(default_path()) as store:
         runs = {(record.run, record.status, record.ended_step) for record in store.runs()}
     assert runs == {("base", "done", 150), ("tanh", "done", 150), ("base-2", "stopped", 2)}
@@ -237,7 +244,7 @@ async def test_the_picker_offers_the_last_session_and_brings_it_back() -> None:
     first = TrainlabApp(tiny_preset())
     async with first.run_test(size=(120, 40)) as pilot:
         reached = (await played(pilot, 40)).step
-        await pilot.press("q")
+        await quit_app(pilot)
     app = TrainlabApp(tiny_preset())
     async with app.run_test(size=(120, 40)) as pilot:
         old = await ready(pilot)
@@ -377,7 +384,7 @@ async def test_korean_mode_keeps_no_english_in_what_keeps_the_session(tmp_path, 
         await pilot.press("r")
         await wait_for(pilot, lambda: screen.trainer is not dead and screen.trainer.alive)
         walk.read("training started again")
-        await pilot.press("q")
+        await quit_app(pilot)
 
     kept = SessionStore().latest()
     assert kept is not None
