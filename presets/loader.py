@@ -75,6 +75,12 @@ def _shipped() -> dict[str, Any]:
     }
 
 
+def is_shipped(name: str) -> bool:
+    """Whether a shipped preset is called `name` (its file is there; whether it loads is
+    not asked, nor any file read)."""
+    return name in _shipped()
+
+
 def shipped_presets() -> list[Preset]:
     """The shipped presets in lecture order: default first, then by their first claim id."""
     presets, problems = load_shipped()

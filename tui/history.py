@@ -278,10 +278,10 @@ def scenario_of(preset: Any) -> tuple[str, str, str]:
     """(scenario, preset name, English title) of a presets.Preset: a shipped preset is
     known by its name, a file by its absolute path (two files may share a name)."""
     from presets import english
-    from presets.loader import preset_names
+    from presets.loader import is_shipped
 
     name = preset.name
-    if not preset.path or (name in preset_names() and preset.path == f"presets/{name}.toml"):
+    if not preset.path or (preset.path == f"presets/{name}.toml" and is_shipped(name)):
         scenario = name
     else:
         scenario = str(Path(preset.path).expanduser().resolve())
