@@ -13,6 +13,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,14 +28,15 @@ class CheckpointError(Explained, ValueError):
     """A checkpoint file cannot be read back: corrupt, truncated or of a newer version."""
 
 
-def save(comparison: Comparison, path: str | Path) -> None:
-    """Write the comparison's state to `path` atomically (temp file, then rename)."""
+def save(comparison: Comparison, path: str | Path, extra: dict[str, Any] | None = None) -> None:
+    """Write the comparison's state to `path` atomically (temp file, then rename), with
+    `extra`: plain data of the caller's (JSON), which `read` gives back."""
     meta, arrays = comparison.state()
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with temporary.open("wb") as handle:
-            text = json.dumps({"version": VERSION, **meta})
+            text = json.dumps({"version": VERSION, **meta, "extra": extra or {}})
             np.savez(handle, meta=np.array(text), **arrays)
             handle.flush()
             os.fsync(handle.fileno())
@@ -45,6 +47,11 @@ def save(comparison: Comparison, path: str | Path) -> None:
 
 def load(path: str | Path, dataset: Dataset | None = None) -> Comparison:
     """The comparison saved at `path` (CheckpointError if it cannot be read back)."""
+    return read(path, dataset)[0]
+
+
+def read(path: str | Path, dataset: Dataset | None = None) -> tuple[Comparison, dict[str, Any]]:
+    """The comparison saved at `path` and the caller's `extra` saved with it."""
     try:
         with np.load(path, allow_pickle=False) as stored:
             meta = json.loads(str(stored["meta"]))
@@ -57,6 +64,7 @@ def load(path: str | Path, dataset: Dataset | None = None) -> Comparison:
             problem=str(error),
         ) from None
     version = meta.pop("version", None)
+    extra = meta.pop("extra", {})
     if version != VERSION:
         raise CheckpointError(
             f"{path}: a checkpoint of version {version}; this trainlab reads version {VERSION}",
@@ -66,7 +74,7 @@ def load(path: str | Path, dataset: Dataset | None = None) -> Comparison:
             supported=VERSION,
         )
     try:
-        return Comparison.from_state(meta, arrays, dataset)
+        return Comparison.from_state(meta, arrays, dataset), extra
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(
             f"{path}: the checkpoint does not fit together ({error})",

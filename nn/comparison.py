@@ -438,6 +438,12 @@ class Comparison:
             check_live_change(config, changes)
         self._pending.put((run, changes))
 
+    def apply_changes(self) -> None:
+        """Apply the changes asked for so far now, recorded at this step, rather than before
+        the next step: where they fall among a step's scheduled changes is then the order
+        they were asked in, which a replay can repeat."""
+        self._drain_pending()
+
     def at_step(self, step: int, run: str | None = None, **changes: Any) -> None:
         """Schedule a change for when the comparison reaches `step` (a preset's timeline)."""
         self.schedule.setdefault(step, []).append((run, changes))

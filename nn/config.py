@@ -512,7 +512,7 @@ class RunConfig:
     @classmethod
     def from_toml(cls, text: str, *, where: str = "config") -> RunConfig:
         try:
-            values = tomllib.loads(text)
+            values = loads_toml(text)
         except tomllib.TOMLDecodeError as error:
             code, params = toml_failure(error)
             raise ConfigError(where, f"not valid TOML: {error}", code, **params) from None
@@ -607,6 +607,19 @@ def check_memory(configs: list[RunConfig], n_inputs: int, n_outputs: int, n_trai
         )
 
 
+# -- reading TOML --------------------------------------------------------------------------
+
+
+def loads_toml(text: str) -> dict[str, Any]:
+    """tomllib.loads, but a file nested deeper than Python recurses (`a = [[[[…]]]]`, which
+    fits well within a preset's size limit) is a TOMLDecodeError like any other bad TOML,
+    not a RecursionError."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
+
 # -- a small TOML writer (tomllib only reads) ----------------------------------------------
 
 
@@ -628,17 +641,29 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {value!r} as TOML")
 
 
-def dumps_toml(values: dict[str, Any], table: str = "") -> str:
-    """Write nested dicts of scalars and lists as TOML (tables after plain keys)."""
-    lines = [f"[{table}]"] if table else []
+def _toml_key(key: str) -> str:
+    """A key as TOML writes it: bare where it can be, quoted otherwise ("lr-0.001")."""
+    bare = key and all(char.isascii() and (char.isalnum() or char in "_-") for char in key)
+    return key if bare else _toml_value(key)
+
+
+def dumps_toml(values: dict[str, Any], table: str = "", array: bool = False) -> str:
+    """Write nested dicts of scalars and lists as TOML (tables after plain keys); a list of
+    dicts is an array of tables ([[timeline]] …), each entry's tables after it. None values
+    are left out (TOML has no null)."""
+    lines = [f"[[{table}]]" if array else f"[{table}]"] if table else []
     tables = []
     for key, value in values.items():
+        if value is None:
+            continue
         if isinstance(value, dict):
-            tables.append((key, value))
+            tables.append((key, value, False))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            tables.extend((key, item, True) for item in value)
         else:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     text = "\n".join(lines) + "\n"
-    for key, value in tables:
-        name = f"{table}.{key}" if table else key
-        text += "\n" + dumps_toml(value, name)
+    for key, value, is_array in tables:
+        name = f"{table}.{_toml_key(key)}" if table else _toml_key(key)
+        text += "\n" + dumps_toml(value, name, is_array)
     return text

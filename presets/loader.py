@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import fields
+from dataclasses import fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nn.config import LIVE_FIELDS, ConfigError, RunConfig
+from nn.config import LIVE_FIELDS, MAX_STEPS, ConfigError, RunConfig, loads_toml
 from nn.errors import Explained, read_failure, toml_failure
 from nn.optimizers import OPTIMIZERS, adaptive_names
 from nn.surfaces import SURFACES
@@ -35,6 +35,7 @@ TEXT_KEYS = ("title", "section", "summary")  # each also as title_ko, ... (any l
 PRESET_KEYS = (
     *TEXT_KEYS,
     "snapshot_every",
+    "reached",
     "pace",
     "view",
     "locked",
@@ -47,6 +48,7 @@ PRESET_KEYS = (
 EVENT_KEYS = ("step", "run", "change", "caption", "when", "view")
 VIEW_KEYS = ("tab", "run", "log", "x", "surface")
 CONDITION_KEYS = ("left", "op", "right", "factor", "margin")
+MAX_FILE_BYTES = 1 << 20  # a preset or config file is a few kB: a larger one is a mistake
 # What a classroom preset may lock: a run's settings, as a config file names them.
 LOCKABLE = (*(f.name for f in fields(RunConfig) if f.name not in ("name", "data")), "lr")
 
@@ -71,6 +73,12 @@ def _shipped() -> dict[str, Any]:
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
     }
+
+
+def is_shipped(name: str) -> bool:
+    """Whether a shipped preset is called `name` (its file is there; whether it loads is
+    not asked, nor any file read)."""
+    return name in _shipped()
 
 
 def shipped_presets() -> list[Preset]:
@@ -137,8 +145,20 @@ def load_preset(name_or_path: str | Path) -> Preset:
 
 
 def _read_text(file: Path | Any, where: str) -> str:
-    """A preset file's text (a path, or a shipped resource), or PresetError saying why not."""
+    """A preset file's text (a path, or a shipped resource), or PresetError saying why not.
+    A file larger than MAX_FILE_BYTES is refused before it is read: parsing 50 MB of TOML
+    takes half a minute, and no scenario needs a thousandth of that."""
     try:
+        if isinstance(file, Path) and file.is_file() and file.stat().st_size > MAX_FILE_BYTES:
+            size = file.stat().st_size
+            raise PresetError(
+                where,
+                f"the file is {size / 2**20:.1f} MB; a preset or config file is at most "
+                f"{MAX_FILE_BYTES // 2**20} MB",
+                "too_large",
+                size=round(size / 2**20, 1),
+                limit=MAX_FILE_BYTES // 2**20,
+            )
         return file.read_text(encoding="utf-8")
     except OSError as error:
         raise PresetError(
@@ -151,9 +171,10 @@ def _read_text(file: Path | Any, where: str) -> str:
         raise PresetError(where, "not UTF-8 text; a preset is a TOML file", "not_utf8") from None
 
 
-def preset_from_config(config: RunConfig, name: str, where: str = "") -> Preset:
+def preset_from_config(config: RunConfig, name: str, where: str = "", source: str = "") -> Preset:
     """A single run's config as a scenario: one run, no timeline, no claims."""
     return Preset(
+        source=source,
         name=name,
         title={"en": name},  # a file's name: the same in every language
         section={},
@@ -174,25 +195,30 @@ def load_scenario(target: str | Path) -> Preset:
     path = Path(target)
     if text_name in _shipped() or path.suffix != ".toml":
         return load_preset(target)
-    text = _read_text(path, str(path))
+    return parse_scenario(_read_text(path, str(path)), path.stem, str(path), path.parent)
+
+
+def parse_scenario(text: str, name: str, where: str, folder: Path | None = None) -> Preset:
+    """A scenario from a file's text: a preset (it has a [base] table) or a run's config.
+    `where` names the file in messages; a relative data path is taken from `folder`."""
     try:
-        raw = tomllib.loads(text)
+        raw = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
-        raise _toml_error(str(path), error) from None
+        raise _toml_error(where, error) from None
     if "base" in raw:
-        return parse_preset(text, path.stem, str(path), folder=path.parent)
+        return parse_preset(text, name, where, folder=folder)
     try:
-        config = RunConfig.from_dict(_data_beside(raw, path.parent))
+        config = RunConfig.from_dict(_data_beside(raw, folder) if folder else raw)
     except ConfigError as error:
-        raise PresetError(str(path), str(error), "in_file", error=error) from None
-    return preset_from_config(config, path.stem, str(path))
+        raise PresetError(where, str(error), "in_file", error=error) from None
+    return preset_from_config(config, name, where, source=text)
 
 
 def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -> Preset:
     """Parse and validate a preset's TOML text; `where` names the file in messages, and a
     relative data path is taken from `folder` (the file's own, when it came from one)."""
     try:
-        raw = tomllib.loads(text)
+        raw = loads_toml(text)
     except tomllib.TOMLDecodeError as error:
         raise _toml_error(where, error) from None
     if folder is not None and isinstance(raw.get("base"), dict):
@@ -203,7 +229,7 @@ def parse_preset(text: str, name: str, where: str, folder: Path | None = None) -
             for name, run in raw["variants"].items()
         }
     try:
-        return _build_preset(raw, name, where)
+        return replace(_build_preset(raw, name, where), source=text)
     except (ConfigError, ClaimError) as error:
         raise PresetError(where, str(error), "in_file", error=error) from None
 
@@ -322,6 +348,7 @@ def _build_preset(raw: dict[str, Any], name: str, where: str) -> Preset:
         snapshot_every=snapshot_every,
         path=where,
         pace=_parse_pace(raw.get("pace")),
+        reached=_parse_reached(raw.get("reached", 0)),
         view=view,
         locked=_parse_names(raw, "locked", LOCKABLE),
         hidden=_parse_names(raw, "hide", None),  # the app knows its parts: check_views
@@ -500,6 +527,27 @@ def check_views(preset: Preset, tabs: tuple[str, ...], parts: tuple[str, ...]) -
                 value=part,
             )
             raise PresetError(preset.path, str(error), "in_file", error=error)
+
+
+def _parse_reached(value: Any) -> int:
+    """The step a saved session had reached (the app trains up to it, paused, on opening)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(
+            "reached",
+            f"must be a whole number of at least 0, got {value!r}",
+            "whole_at_least",
+            bound=0,
+            value=value,
+        )
+    if value > MAX_STEPS:
+        raise ConfigError(
+            "reached",
+            f"at most {MAX_STEPS:,}, got {value:,}",
+            "too_many_steps",
+            bound=MAX_STEPS,
+            value=value,
+        )
+    return value
 
 
 def _parse_pace(value: Any) -> float | None:

@@ -75,6 +75,8 @@ class Preset:
     view: View | None = None  # where the app opens
     locked: tuple[str, ...] = ()  # settings the student may not change (a classroom)
     hidden: tuple[str, ...] = ()  # parts of the screen not shown (names are the app's)
+    reached: int = 0  # a saved session's step: the app trains up to it, paused, on opening
+    source: str = field(default="", repr=False, compare=False)  # the file's text, as read
 
     def run_configs(self) -> list[RunConfig]:
         """The base run first, then one run per variant."""
@@ -86,10 +88,15 @@ class Preset:
         """The runs side by side (or `configs` in their place: the same runs with another
         budget, say), with the timeline's changes scheduled at their steps."""
         comparison = Comparison(self.run_configs() if configs is None else configs)
+        self.schedule(comparison)
+        return comparison
+
+    def schedule(self, comparison: Comparison) -> None:
+        """Schedule the timeline's changes at their steps (on a comparison restored from a
+        checkpoint, say, which does not keep them)."""
         for event in self.timeline:
             if event.changes:
                 comparison.at_step(event.step, event.run, **event.changes)
-        return comparison
 
     @property
     def captions(self) -> list[Caption]:

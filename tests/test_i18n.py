@@ -464,6 +464,7 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
         yield lambda: load_images("mnist")
     if not Path("/usr/share/datasets/fashion-mnist").is_dir():
         yield lambda: load_images("fashion-mnist", full=True)
+    yield from _keeping_errors(tmp)
     images = np.zeros((2, 3, 3), dtype=np.uint8)
     labels = np.array([0, 1])
     good = {"x_train": images, "y_train": labels, "x_test": images, "y_test": labels}
@@ -472,6 +473,60 @@ def _errors(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[],
     yield lambda: images_to_dataset("i", {**good, "y_train": np.array([0])}, names, "w")
     yield lambda: images_to_dataset("i", {**good, "y_train": np.array([0, 5])}, names, "w")
     yield lambda: images_to_dataset("i", {**good, "x_test": np.zeros((2, 4, 4))}, names, "w")
+
+
+def _keeping_errors(tmp: Path) -> Iterator[Callable[[], object]]:
+    """Sessions, the run history, the files a student saves and exports."""
+    from tui import export
+    from tui.history import HistoryStore, Recorder
+    from tui.session import Session, SessionKeeper, SessionStore
+
+    big = tmp / "big.toml"
+    big.write_bytes(b"#" * (2 << 20))
+    yield lambda: load_scenario(big)
+    sessions = tmp / "sessions"
+    sessions.mkdir()
+    store = SessionStore(sessions)
+    yield lambda: store.read(_write(sessions / "a.json", "{"))
+    yield lambda: store.read(
+        _write(sessions / "b.json", '{"format": "trainlab-session", "version": 9}')
+    )
+    yield lambda: store.read(sessions / "gone.json")
+    yield lambda: store.read(sessions)
+
+    def unwritable() -> None:
+        told: list[Exception] = []
+        session = Session.new(load_preset("default"))
+        keeper = SessionKeeper(SessionStore(big / "sessions"), session, told.append)
+        keeper.flush("quit")
+        keeper.close()
+        raise told[0]
+
+    yield unwritable
+    damaged = _write(tmp / "history.sqlite3", "not a database")
+
+    def set_aside() -> None:
+        with HistoryStore.open(damaged) as history:
+            raise history.notices[0]
+
+    yield set_aside
+
+    def not_recorded() -> None:
+        told: list[Exception] = []
+        recorder = Recorder("s", path=big / "history.sqlite3", notify=told.append)
+        recorder.prepare()
+        recorder.close()
+        raise told[0]
+
+    yield not_recorded
+    kinds = (".csv",)
+    yield lambda: export.target(" ", kinds)
+    yield lambda: export.target(str(tmp), kinds)
+    yield lambda: export.target(str(tmp / "nowhere" / "x.csv"), kinds)
+    yield lambda: export.target("/dev/null", (".csv", ""))
+    yield lambda: export.target(str(tmp / "x.doc"), kinds)
+    yield lambda: export.target(str(tmp / "x"), kinds)
+    yield lambda: export.write(tmp / "nowhere" / "x.csv", "")
 
 
 def _raise(error: Exception) -> Callable[..., object]:

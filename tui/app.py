@@ -9,12 +9,14 @@ switches every screen, open dialogs included, and nothing passes the language ar
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
@@ -28,8 +30,9 @@ from tui.i18n import LANGUAGES, binding_label, next_language, tr
 from tui.keys import APP_BINDINGS, MAIN_BINDINGS
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.screens.preset_picker import PresetPicker
-from tui.screens.too_small import TooSmallScreen, too_small
+from tui.screens.preset_picker import Opened, PresetPicker
+from tui.screens.steady import SteadyScreen
+from tui.session import Session
 
 
 class TrainlabCommands(Provider):
@@ -81,15 +84,27 @@ class TrainlabApp(App):
     lang: reactive[str] = reactive("en")
     """The interface's language, one of `LANGUAGES`; widgets watch it."""
 
-    def __init__(self, preset: Preset, lang: str = "en", dataset: Dataset | None = None) -> None:
+    # How the app ends, as its exit status says: 0 only for a clean quit; a signal's number
+    # plus 128, as a shell reports a process that a signal ended.
+    SIGNALS = {"SIGHUP": "hangup", "SIGTERM": "terminated"}
+
+    def __init__(
+        self,
+        preset: Preset,
+        lang: str = "en",
+        dataset: Dataset | None = None,
+        session: Session | None = None,
+    ) -> None:
         """`dataset`: the preset's data if the caller has loaded it already (else the main
-        screen loads it in the background)."""
+        screen loads it in the background); `session`: an earlier session to bring back
+        (`trainlab --resume`)."""
         super().__init__()
         if lang not in LANGUAGES:
             raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
         self.set_reactive(TrainlabApp.lang, lang)
         self.preset = preset
-        self.main_screen = MainScreen(preset, dataset)
+        self.main_screen = MainScreen(preset, dataset, session)
+        self._signals: list[int] = []
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """Run with Python's cycle collector held back until the first frame is drawn.
@@ -106,26 +121,43 @@ class TrainlabApp(App):
         finally:
             gc.enable()
 
+    def get_default_screen(self) -> Screen:
+        """The screen under every other: empty, but steady under a storm of resizes."""
+        return SteadyScreen()
+
     def on_mount(self) -> None:
         self.push_screen(self.main_screen)  # pushed, not the default screen: loads its CSS_PATH
-        self._check_size(self.size.width, self.size.height)
         self.call_after_refresh(settle_memory)
+        self._catch_signals()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._check_size(event.size.width, event.size.height)
+    def _catch_signals(self) -> None:
+        """A dropped SSH link (SIGHUP) or SIGTERM ends the app as `q` does: the session is
+        kept, the runs recorded, and the terminal given back as it was (Textual restores it
+        on a normal exit; killed by the signal's default action, it would not)."""
+        loop = asyncio.get_running_loop()
+        for name in self.SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self._on_signal, number)
+                self._signals.append(number)
 
-    def _check_size(self, width: int, height: int) -> None:
-        """Cover the app with a notice below 80×24; uncover it when there is room again."""
-        showing = isinstance(self.screen, TooSmallScreen)
-        if too_small(width, height) and not showing:
-            self.push_screen(TooSmallScreen())
-        elif not too_small(width, height) and showing:
-            self.pop_screen()
+    def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for number in self._signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(number)
+        self._signals = []
+
+    def _on_signal(self, number: int) -> None:
+        self.main_screen.end_session(self.SIGNALS[signal.Signals(number).name])
+        self.exit(return_code=128 + number)
 
     # -- actions -----------------------------------------------------------------------------
 
     async def action_quit(self) -> None:
-        self.main_screen.stop_training()
+        self.main_screen.end_session("quit")
         self.exit()
 
     def action_help(self) -> None:
@@ -139,22 +171,25 @@ class TrainlabApp(App):
     def action_pick_preset(self) -> None:
         self.push_screen(PresetPicker(self.preset.name), self._open_preset)
 
-    def _open_preset(self, choice: tuple[Preset, Dataset | None] | None) -> None:
+    def _open_preset(self, choice: Opened | None) -> None:
         """The picker's answer, a scenario it has loaded (and the user's own data, if the
-        scenario has some): play it instead of this one (None: keep this)."""
+        scenario has some, and the session it brings back): play it instead of this one
+        (None: keep this)."""
         if choice is not None:
-            self.open_preset(*choice)
+            self.open_preset(choice.preset, choice.dataset, choice.session)
 
-    def open_preset(self, preset: Preset, dataset: Dataset | None = None) -> None:
-        """Stop the current trainer and put a fresh main screen, for `preset`, in its place."""
+    def open_preset(
+        self, preset: Preset, dataset: Dataset | None = None, session: Session | None = None
+    ) -> None:
+        """End the current session and put a fresh main screen, for `preset` (bringing
+        `session` back, if given), in its place."""
         old = self.main_screen
-        old.stop_training()
+        old.end_session("switched")
         self.preset = preset
-        self.main_screen = MainScreen(preset, dataset)
-        while self.screen is not old:  # a notice on top (terminal too small) comes back below
+        self.main_screen = MainScreen(preset, dataset, session)
+        while self.screen is not old:  # a dialog still on top closes with the old screen
             self.pop_screen()
         self.switch_screen(self.main_screen)
-        self._check_size(self.size.width, self.size.height)
 
     def action_toggle_lang(self) -> None:
         self.lang = next_language(self.lang)

@@ -1,6 +1,7 @@
 """The `trainlab` command: the app, or a headless `run` / `check`.
 
 trainlab [PRESET_OR_CONFIG] [--lang ko]      open the app (default preset: "default")
+trainlab --resume                             bring the last session back where it was
 trainlab run PRESET_OR_CONFIG [--steps N | --epochs N] [--json FILE] [--csv FILE]
 trainlab check [PRESET ...] [--json] [--seed S | --seeds N [--jobs J]]
 trainlab [--lang ko] presets                  list the shipped presets (in Korean)
@@ -35,19 +36,30 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "target",
         nargs="?",
-        default="default",
         metavar="PRESET_OR_CONFIG",
-        help="a shipped preset's name (see 'trainlab presets'), a preset file, or a run's "
-        "config file (.toml); default: %(default)s",
+        help="a shipped preset's name (see 'trainlab presets'), a preset file (one saved "
+        "from the app with ctrl+s too), or a run's config file (.toml); default: default",
     )
-    _lang_option(parser, "interface language")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="bring the last session back (the one most recently ended or cut off, not one "
+        "open in another window) at the step it had reached, paused",
+    )
+    _lang_option(parser, "interface language", default=None)
+    parser.epilog = (
+        "Exit status: 0 after a clean quit, 2 for bad input (the message names the file and "
+        "the field), 1 for an internal error, 128+N when signal N ended the app (129: the "
+        "terminal hung up, 143: SIGTERM). Sessions are kept in $XDG_STATE_HOME/trainlab "
+        "(default ~/.local/state/trainlab; $TRAINLAB_STATE points elsewhere)."
+    )
     return parser
 
 
-def _lang_option(parser: argparse.ArgumentParser, what: str) -> None:
+def _lang_option(parser: argparse.ArgumentParser, what: str, default: str | None = "en") -> None:
     from presets.texts import LANGUAGES
 
-    parser.add_argument("--lang", choices=LANGUAGES, default="en", help=f"{what} (default: en)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=default, help=f"{what} (default: en)")
 
 
 def presets_parser() -> argparse.ArgumentParser:
@@ -169,12 +181,45 @@ def list_presets(lang: str = "en") -> int:
     return 2 if problems else 0
 
 
-def open_app(target: str, lang: str) -> int:
-    from nn.data import DataError
-    from presets.loader import PresetError, load_scenario
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
+
+def open_app(target: str | None, lang: str | None, resume: bool = False) -> int:
+    """The app on `target` (or the last session: `resume`). Bad input is said on stderr,
+    naming the file and the field (exit 2); anything else unexpected before the app shows
+    is said too (exit 1); then the app's own exit status (see app_parser's epilog)."""
+    from nn.config import ConfigError
+    from nn.data import DataError
+    from presets.loader import PresetError, load_scenario, located
+    from tui.session import SessionError, SessionStore
+
+    session = None
     try:
-        preset = load_scenario(target)
+        if resume:
+            if target is not None:
+                print(
+                    f"trainlab: --resume brings the last session back; it takes no preset "
+                    f"(got {target!r})",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+            store = SessionStore()
+            session = store.latest()
+            for notice in store.notices:
+                aside = notice.params.get("aside", "")
+                print(f"trainlab: {notice}; set aside as {aside}", file=sys.stderr)
+            if session is None:
+                print(
+                    f"trainlab: no session to resume in {store.folder} (one open in another "
+                    "window is not taken)",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+            preset = session.scenario.preset()
+            target = session.scenario.where
+        else:
+            target = target or "default"
+            preset = load_scenario(target)
         # The user's own files are read before the app opens, so that a bad one is
         # reported here, as `trainlab run` does; shipped data loads in the background
         # once the app shows.
@@ -182,14 +227,21 @@ def open_app(target: str, lang: str) -> int:
         from tui.screens.main import check_stage  # Textual loads only when the app opens
 
         check_stage(preset)  # views of tabs the app lacks
-    except (PresetError, DataError) as error:
-        where = "" if isinstance(error, PresetError) else f"{target}: "
-        print(f"trainlab: {where}{error}", file=sys.stderr)
-        return 2
-    from tui.app import TrainlabApp
+    except (PresetError, DataError, ConfigError, SessionError) as error:
+        print(f"trainlab: {located(error, target or '')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 128 + 2
+    except Exception as error:  # a bug of ours, not bad input: say so plainly
+        print(f"trainlab: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_INTERNAL
+    from tui.app import TrainlabApp  # Textual loads only when the app opens
 
-    TrainlabApp(preset, lang=lang, dataset=dataset).run()
-    return 0
+    if lang is None:
+        lang = session.lang if session is not None and session.lang in ("en", "ko") else "en"
+    app = TrainlabApp(preset, lang=lang, dataset=dataset, session=session)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +266,7 @@ def _dispatch(argv: list[str]) -> int:
     command = rest[0] if rest and rest[0] in SUBCOMMANDS else None
     if command is None:
         args = app_parser().parse_args(argv)
-        return open_app(args.target, args.lang)
+        return open_app(args.target, args.lang, resume=args.resume)
     argv = [command, *rest[1:], *before]
     if command == "run":
         from tui.commands.run import run_command
@@ -243,7 +295,7 @@ def _dispatch(argv: list[str]) -> int:
             as_json=args.json,
         )
     args = presets_parser().parse_args(argv[1:])
-    return list_presets(args.lang)
+    return list_presets(args.lang or "en")
 
 
 if __name__ == "__main__":

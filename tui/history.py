@@ -52,6 +52,7 @@ import numpy as np
 
 from nn.config import ConfigError, RunConfig
 from nn.data import REGRESSION_NAMES
+from nn.errors import Explained
 from nn.snapshot import DIVERGED, DONE, HISTORY_FIELDS, History, RunSnapshot, Snapshot
 
 try:  # POSIX: a lock file keeps two instances from setting aside the same file twice
@@ -112,6 +113,12 @@ LIST_COLUMNS = (
 
 class HistoryError(Exception):
     """The history database cannot be used; the message says which file and why."""
+
+
+class HistoryNotice(Explained):
+    """What the app should tell about its history (a database set aside, runs that could
+    not be recorded): the English sentence, with a code and parameters for the catalogue.
+    Told, not raised."""
 
 
 class _Unusable(Exception):
@@ -271,10 +278,10 @@ def scenario_of(preset: Any) -> tuple[str, str, str]:
     """(scenario, preset name, English title) of a presets.Preset: a shipped preset is
     known by its name, a file by its absolute path (two files may share a name)."""
     from presets import english
-    from presets.loader import preset_names
+    from presets.loader import is_shipped
 
     name = preset.name
-    if not preset.path or (name in preset_names() and preset.path == f"presets/{name}.toml"):
+    if not preset.path or (preset.path == f"presets/{name}.toml" and is_shipped(name)):
         scenario = name
     else:
         scenario = str(Path(preset.path).expanduser().resolve())
@@ -368,7 +375,7 @@ class HistoryStore:
 
     path: Path
     connection: sqlite3.Connection
-    notices: list[str] = field(default_factory=list)  # what opening had to do, for the user
+    notices: list[HistoryNotice] = field(default_factory=list)  # what opening had to do
     retry_seconds: float = RETRY_SECONDS
 
     @classmethod
@@ -380,7 +387,7 @@ class HistoryStore:
         such step is described in `notices`. HistoryError if no database can be used there
         (an unwritable folder, say)."""
         path = Path(path) if path is not None else default_path()
-        notices: list[str] = []
+        notices: list[HistoryNotice] = []
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -489,12 +496,17 @@ class HistoryStore:
         status: str | None = None,
         last: int | None = None,
         histories: bool = False,
+        session: str | None = None,
     ) -> list[Record]:
         """Records newest first, filtered: `preset` (a preset's name, or a scenario as
         stored: a file's path), `run` (its name), `since` (recorded at or after),
-        `status` (done, stopped, diverged), `last` (at most this many). Histories only if
-        asked: a listing does not need them; pinning one run takes `get`."""
+        `status` (done, stopped, diverged), `last` (at most this many), `session` (one app
+        session's). Histories only if asked: a listing does not need them; pinning one run
+        takes `get`."""
         clauses, parameters = [], []
+        if session is not None:
+            clauses.append("session = ?")
+            parameters.append(session)
         if preset is not None:
             clauses.append("(preset = ? OR scenario = ? OR scenario = ?)")
             parameters += [preset, preset, _absolute(preset)]
@@ -698,12 +710,16 @@ def _file_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _set_aside_telling(path: Path, kind: str, reason: str) -> str:
-    """Set the database aside; the sentence that tells the user."""
+def _set_aside_telling(path: Path, kind: str, reason: str) -> HistoryNotice:
+    """Set the database aside; what tells the user."""
     aside = _set_aside(path, kind)
-    return (
+    return HistoryNotice(
         f"The run history {path} {reason}; it was moved to {aside.name} beside it, "
-        "and a new history was started."
+        "and a new history was started.",
+        "history_set_aside",
+        where=str(path),
+        problem=reason,
+        aside=aside.name,
     )
 
 
@@ -852,8 +868,8 @@ class Recorder:
     before is, trainlab being deterministic, the same run: no second row.
 
     Problems (a database set aside, a folder that cannot be written) are passed to
-    `notify` as one sentence each, from the writer thread; recording then goes on where it
-    can, and never raises into the app."""
+    `notify` as a HistoryNotice each (str() is its English sentence), from the writer
+    thread; recording then goes on where it can, and never raises into the app."""
 
     def __init__(
         self,
@@ -862,7 +878,7 @@ class Recorder:
         title: str = "",
         preset: str | None = None,
         path: str | Path | None = None,
-        notify: Callable[[str], None] | None = None,
+        notify: Callable[[HistoryNotice], None] | None = None,
     ) -> None:
         self.scenario, self.title, self.preset = scenario, title, preset
         self.path = Path(path) if path is not None else default_path()
@@ -873,6 +889,13 @@ class Recorder:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._continuing = False  # a session's earlier rows to take up at the first write
+
+    def continue_session(self, session: str) -> None:
+        """Record as session `session` (an app session brought back: tui/session.py), whose
+        runs recorded before are brought up to date rather than recorded again."""
+        self.session = session
+        self._continuing = True
 
     @classmethod
     def for_preset(cls, preset: Any, **options: Any) -> Recorder:
@@ -934,7 +957,14 @@ class Recorder:
             try:
                 store = self._write(store, batch)
             except (HistoryError, sqlite3.Error, OSError) as error:
-                self.notify(f"Runs could not be recorded in the history {self.path}: {error}")
+                self.notify(
+                    HistoryNotice(
+                        f"Runs could not be recorded in the history {self.path}: {error}",
+                        "history_unwritable",
+                        where=str(self.path),
+                        problem=str(error),
+                    )
+                )
                 if store is not None:
                     store.close()
                 store = None  # opened again (a bad file set aside) for the next batch
@@ -945,6 +975,11 @@ class Recorder:
         store = HistoryStore.open(self.path)
         for notice in store.notices:
             self.notify(notice)
+        if self._continuing:
+            self._continuing = False
+            for record in reversed(store.runs(session=self.session)):  # the newest wins
+                if record.id is not None:
+                    self._rows[record.run] = (record.id, record)
         return store
 
     def _write(self, store: HistoryStore | None, batch: list[Record]) -> HistoryStore:

@@ -44,6 +44,10 @@ MAIN_BINDINGS: list[Binding] = [
         Binding(str(number), f"show_chart('{name}')", f"keys.chart.{name}", show=False)
         for number, name in enumerate(CHART_NAMES, start=1)
     ],
+    # What the session keeps: saved as a preset file to share, exported, the run history.
+    Binding("ctrl+s", "save_session", "keys.keep.save", show=False),
+    Binding("e", "export", "keys.keep.export", show=False),
+    Binding("h", "history", "keys.keep.history", show=False),
     Binding("escape", "focus_runs", "", show=False),
 ]
 

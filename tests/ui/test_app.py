@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from tui.app import TrainlabApp
 from tui.keys import key_for
 from tui.screens.help import HelpScreen
-from tui.screens.too_small import TooSmallScreen
+from tui.screens.too_small import TooSmallNotice
 from tui.training.trainer import Trainer
 from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.runs_table import RunsTable
@@ -242,10 +242,14 @@ async def test_resize_to_80x24_keeps_everything_reachable(app: TrainlabApp) -> N
         assert screen.query_one(ChartsPanel).active_chart == "gradients"
 
         await pilot.resize_terminal(70, 20)
-        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
-        assert "80×24" in str(app.screen.query_one("#notice", Static).render())
+        notice = screen.query_one(TooSmallNotice)
+        await wait_for(pilot, lambda: notice.display and "70×20" in str(notice.render()))
+        assert "80×24" in str(notice.render()) and app.screen is screen  # no screen pushed
+        assert screen.query_one(RunsTable).region.width == 0  # the lab waits underneath
         await pilot.resize_terminal(80, 24)
-        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_for(pilot, lambda: not notice.display)
+        await pilot.pause()
+        assert screen.query_one(RunsTable).region.width >= 40
 
 
 async def test_quit_mid_training_ends_the_training_process_by_itself(

@@ -19,7 +19,7 @@ from tui.app import TrainlabApp
 from tui.messages import SnapshotReady, TrainerNotice
 from tui.screens.main import MainScreen
 from tui.training.loop import TrainingLoop
-from tui.training.protocol import Command, Hold, Notice, SnapshotNews, Watch
+from tui.training.protocol import Command, Hold, Logged, Notice, SnapshotNews, Watch
 from tui.training.trainer import whole_histories
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm
@@ -164,12 +164,14 @@ class TrainerInThisProcess:
     """Stands in for Trainer: the training loop runs in the test's own process and answers
     only when the test says (`answer`), so the order of keys and answers is the test's."""
 
-    def __init__(self, preset, post) -> None:
+    def __init__(self, preset, post, resume=None) -> None:
         self.post, self.sent, self.outbox = post, 0, []
         self.pipe, self.results = Pipe(), []
         self.loop = TrainingLoop(preset.comparison(), self.pipe, self.results.append, preset)
         self.histories: dict = {}
         self.process = None
+        self.logged, self.saved, self.step = [], None, 0  # what the session keeps
+        self.alive, self.ended = True, False
 
     def send(self, command: Command) -> int:
         self.sent += 1
@@ -193,10 +195,15 @@ class TrainerInThisProcess:
                 self.post(SnapshotReady(replace(result, snapshot=snapshot)))
             elif isinstance(result, Notice):
                 self.post(TrainerNotice(result.key, result.detail, result.severity))
+            elif isinstance(result, Logged):
+                self.logged.extend(result.events)
         self.results.clear()
 
-    def stop(self) -> None:
-        pass
+    def stop(self, timeout: float | None = None) -> None:
+        self.alive = False
+
+    def wait_relayed(self, timeout: float) -> bool:
+        return True
 
     def relay(self) -> None:
         pass

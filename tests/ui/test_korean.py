@@ -22,7 +22,7 @@ from tui.i18n import help_topics
 from tui.keys import key_for
 from tui.screens.help import HelpScreen
 from tui.screens.preset_picker import PresetPicker
-from tui.screens.too_small import TooSmallScreen
+from tui.screens.too_small import TooSmallNotice
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
 from tui.widgets.loss_chart import X_AXES
 from tui.widgets.paths_chart import PathsChart
@@ -255,10 +255,11 @@ async def test_korean_mode_shows_no_english_words(reading_clock) -> None:
         await pilot.pause(0.1)
 
         await pilot.resize_terminal(70, 20)
-        await wait_for(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        notice = screen.query_one(TooSmallNotice)
+        await wait_for(pilot, lambda: notice.display and "70×20" in str(notice.render()))
         walk.read("too small")
         await pilot.resize_terminal(80, 24)
-        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_for(pilot, lambda: not notice.display)
         app.clear_notifications()
         await walk_the_main_screen(pilot, walk, "80×24")
         await pilot.press(key_for("toggle_setup"))

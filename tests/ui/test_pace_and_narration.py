@@ -24,7 +24,7 @@ from tui.screens.main import MainScreen
 from tui.screens.preset_picker import PresetPicker
 from tui.training.loop import TrainingLoop
 from tui.training.pace import LEVELS, MAX
-from tui.training.protocol import Command, Result
+from tui.training.protocol import Command, Logged, Progress, Result, Saved, SnapshotNews
 from tui.training.trainer import message_for
 from tui.widgets.caption import FACT, NO_LONGER, NOT_YET, Caption, Narration, reading_seconds
 from tui.widgets.charts_panel import ChartsPanel
@@ -36,8 +36,10 @@ class LoopInThisProcess:
     (a step costs 0.1 ms of it, a snapshot 1 ms), running only when the test says
     (`run_for`); what it sends reaches the screen as the relay would post it."""
 
-    def __init__(self, preset: Preset, post) -> None:
+    def __init__(self, preset: Preset, post, resume=None) -> None:
         self.post, self.sent, self.process = post, 0, None
+        self.logged, self.saved, self.step = [], None, 0  # what the session keeps
+        self.alive, self.ended = True, False
         self.queue: list[Command] = []
         self.histories: dict = {}
         trained = preset.comparison()
@@ -65,13 +67,24 @@ class LoopInThisProcess:
     def watch(self, *wishes) -> None:
         pass  # the charts' wishes: not what these tests are about
 
-    def stop(self) -> None:
-        pass
+    def stop(self, timeout: float | None = None) -> None:
+        self.alive = False
+
+    def wait_relayed(self, timeout: float) -> bool:
+        return True
 
     def relay(self) -> None:
         pass
 
     def _deliver(self, result: Result) -> None:
+        if isinstance(result, Logged):
+            self.logged.extend(result.events)
+            return
+        if isinstance(result, Saved):
+            self.saved = result
+            return
+        if isinstance(result, SnapshotNews | Progress):
+            self.step = result.step
         message = message_for(result, self.histories)
         if isinstance(message, SnapshotReady):
             self.told = lambda screen: screen.snapshot is message.snapshot

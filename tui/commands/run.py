@@ -8,9 +8,6 @@ an internal error.
 
 from __future__ import annotations
 
-import csv
-import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -18,12 +15,12 @@ from typing import TextIO
 
 from nn.config import ConfigError
 from nn.data import DataError
-from nn.snapshot import DIVERGED, RunSnapshot, Snapshot
+from nn.snapshot import Snapshot
 from presets.loader import PresetError, load_scenario, located
 from presets.player import play
+from tui.export import csv_text, json_text, run_row
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-HISTORY_FIELDS = ("step", "epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
 class Progress:
@@ -62,32 +59,6 @@ def _duration(seconds: float) -> str:
     return f"{seconds:.0f}s" if seconds < 90 else f"{seconds / 60:.1f}min"
 
 
-def _row(run: RunSnapshot, training_seconds: float) -> dict[str, object]:
-    """A run's line of the report. Losses are the data loss; an L1/L2 penalty is apart.
-    A diverged run has no loss and no rate (it stopped early): None, null in JSON."""
-    has_rate = run.status != DIVERGED and training_seconds > 0
-    return {
-        "name": run.name,
-        "differs": run.differences,
-        "step": run.step,
-        "epoch": round(run.epoch, 3),
-        "train_loss": _finite(run.train_loss),
-        "train_accuracy": _finite(run.train_accuracy),
-        "test_loss": _finite(run.test_loss),
-        "test_accuracy": _finite(run.test_accuracy),
-        "train_r2": _finite(run.train_r2),  # regression only (accuracy is for classes)
-        "test_r2": _finite(run.test_r2),
-        "penalty": _finite(run.penalty),
-        "status": run.status_text,
-        "steps_per_second": run.step / training_seconds if has_rate else None,
-    }
-
-
-def _finite(value: float) -> float | None:
-    """JSON has no NaN or infinity: a strict reader (a browser's JSON.parse) rejects them."""
-    return value if math.isfinite(value) else None
-
-
 def _cell(value: object, spec: str) -> str:
     return "—" if value is None else format(value, spec)
 
@@ -120,14 +91,9 @@ def print_table(rows: list[dict[str, object]], out: TextIO) -> None:
 
 
 def write_csv(snapshot: Snapshot, path: Path) -> None:
-    """Every run's metrics at every snapshot, one row each."""
+    """Every run's metrics at every snapshot, one row each (tui/export.py's CSV)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("run", *HISTORY_FIELDS))
-        for run in snapshot.runs:
-            columns = [getattr(run.history, name) for name in HISTORY_FIELDS]
-            for values in zip(*columns, strict=True):
-                writer.writerow((run.name, *(f"{v:.6g}" for v in values)))
+        handle.write(csv_text(snapshot))
 
 
 def run_command(
@@ -162,23 +128,13 @@ def run_command(
     except Exception as error:  # a bug of ours, not bad input: say so plainly
         err.write(f"trainlab run: internal error: {type(error).__name__}: {error}\n")
         return EXIT_INTERNAL
-    rows = [_row(run, seconds) for run in snapshot.runs]
+    rows = [run_row(run, seconds) for run in snapshot.runs]
     print_table(rows, out)
     try:
         writing = json_path
         if json_path:
-            changes = [
-                {"step": c.step, "run": c.run, "setting": c.setting, "old": c.old, "new": c.new}
-                for c in snapshot.changes
-            ]
-            document = {
-                "target": target,
-                "training_seconds": seconds,
-                "runs": rows,
-                "changes": changes,  # the timeline's live changes, as they were applied
-            }
-            text = json.dumps(document, indent=2, allow_nan=False)
-            Path(json_path).write_text(text + "\n", encoding="utf-8")
+            text = json_text(target, snapshot, seconds)
+            Path(json_path).write_text(text, encoding="utf-8")
         writing = csv_path
         if csv_path:
             write_csv(snapshot, Path(csv_path))

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from tui.i18n import binding_label, help_topics, next_language, tr
 from tui.keys import DIALOG_BINDINGS, key_for
+from tui.screens.steady import SteadyResize
 
 KEYS_ID = "keys"  # the option id of the key bindings topic
 
@@ -72,7 +73,7 @@ def keys_text(lang: str, bindings: list[tuple[str, str]]) -> tuple[str, str]:
     return tr("help.keys", lang), "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SteadyResize, ModalScreen[None]):
     """Explains each technique of the lecture; Esc/q/? closes, the app's `t` switches the
     language (the screen follows the app's `lang`)."""
 

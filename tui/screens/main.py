@@ -19,26 +19,39 @@ caption widget's `Narration`): it moves a caption on when it has been read, goes
 view a caption names, and holds training at the next caption's step while the one on
 screen is still being read. The student may move away from any view, and `n` / `N` move
 through the captions.
+
+The screen also keeps the session (tui/session.py): what the training process carried out,
+the step reached and where the student is looking, written as it changes, so that however
+the app ends, `trainlab --resume` brings it back; and it records every run that finishes
+or stops in the run history (tui/history.py). A training process that dies is said so, and
+`r` starts a new one where the old one was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Select, Static, TabbedContent
 
 from nn.comparison import load_data
 from nn.config import LIVE_FIELDS, ConfigError, RunConfig
 from nn.data import DataError, Dataset
 from nn.optimizers import OPTIMIZERS
-from nn.snapshot import Snapshot
+from nn.snapshot import DIVERGED, DONE, HISTORY_FIELDS, History, Snapshot
 from presets.loader import check_views
 from presets.preset import Preset, View
-from tui.i18n import localized, refusal, tr
+from tui import export
+from tui.history import HistoryError, HistoryStore, Recorder, default_path, scenario_of
+from tui.i18n import explain, localized, refusal, tr
 from tui.keys import MAIN_BINDINGS, key_for
 from tui.messages import (
     ApplyAllChanged,
@@ -49,14 +62,30 @@ from tui.messages import (
     TrainerNotice,
     TrainingProgress,
 )
+from tui.screens.keep import HistoryScreen, PathDialog
+from tui.screens.steady import SteadyResize
+from tui.screens.too_small import HEIGHT_CLASSES, WIDTH_CLASSES, TooSmallNotice
+from tui.session import Session, SessionError, SessionKeeper, SessionStore
+from tui.share import runs_since_reset, session_toml
 from tui.training.intended import IntendedRuns
 from tui.training.pace import MAX, faster, level_for, slower
-from tui.training.protocol import Command, Hold, Pace, Step, Toggle
+from tui.training.protocol import (
+    Checkpoint,
+    Command,
+    Event,
+    Hold,
+    Pace,
+    Pause,
+    Resume,
+    Step,
+    Toggle,
+)
 from tui.training.trainer import Trainer
 from tui.widgets.caption import Caption
 from tui.widgets.charts_panel import CHART_NAMES, ChartsPanel
 from tui.widgets.claims_panel import ClaimsPanel
 from tui.widgets.footer import Footer
+from tui.widgets.loss_chart import Pinned
 from tui.widgets.runs_table import RunsTable
 from tui.widgets.setup_form import SetupForm, free_settings
 
@@ -89,16 +118,24 @@ def cycle(values: Sequence[Any], current: Any) -> Any:
     return larger[0] if larger else values[0]
 
 
-class MainScreen(Screen):
+class MainScreen(SteadyResize, Screen):
     """The lab bench: see the module docstring."""
 
     CSS_PATH = "main.tcss"
     BINDINGS = MAIN_BINDINGS
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = WIDTH_CLASSES
+    VERTICAL_BREAKPOINTS = HEIGHT_CLASSES
+    KEEP_SECONDS = 0.5  # the session is written at most this long after it changes
+    CHECKPOINT_EVERY = 60.0  # seconds of training between two checkpoints
+    CHECKPOINT_WAIT = 10.0  # the longest the end of a session waits for its checkpoint
 
-    def __init__(self, preset: Preset, dataset: Dataset | None = None) -> None:
+    def __init__(
+        self, preset: Preset, dataset: Dataset | None = None, session: Session | None = None
+    ) -> None:
+        """`session`: an earlier session to bring back (tui/session.py), else a new one."""
         super().__init__()
         self.preset = preset
+        self.resumed = session
         self.dataset = dataset  # for the boundary chart; loaded in the background if None
         self.trainer: Trainer | None = None
         self.intended = IntendedRuns(preset.run_configs(), self._send, preset.locked)
@@ -115,6 +152,14 @@ class MainScreen(Screen):
         self.claims: ClaimsReady | None = None  # the last verdicts, until a reset
         self.pace = level_for(preset.pace)  # steps a second while playing (pace.LEVELS)
         self._hold: int | None = None  # the step training is held at (Hold), if any
+        self.keeper: SessionKeeper | None = None
+        self.recorder: Recorder | None = None
+        self._base_events: tuple[Event, ...] = ()  # the session's, before this trainer
+        self._recorded: set[str] = set()  # runs recorded as finished
+        self._checkpoint_asked = 0.0
+        self._ended = False
+        self._announce = False  # a resumed session: say so at its first snapshot
+        self.pins: dict[int, Pinned] = {}  # runs of the history drawn faded, by their id
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="body"):
@@ -128,10 +173,10 @@ class MainScreen(Screen):
         yield Footer()
         for part in self.preset.hidden:
             self.add_class(f"-hide-{part}")
+        yield TooSmallNotice(id="too-small")
 
     def on_mount(self) -> None:
-        self.trainer = Trainer(self.preset, self.post_message)
-        self.run_worker(self.trainer.relay, name="trainer", thread=True, exit_on_error=True)
+        self._start_session()
         if self.dataset is not None:
             self.query_one(ChartsPanel).set_dataset(self.dataset)
         else:
@@ -140,7 +185,8 @@ class MainScreen(Screen):
         self.watch(self.app, "lang", self._show_status, init=False)
         if self.pace != MAX:  # the training process starts at max
             self._send(Pace(self.pace))
-        self._go_to(self.preset.view)
+        if self.resumed is None:  # a resumed session looks where the student last looked
+            self._go_to(self.preset.view)
         self._narrate()
         self.set_interval(NARRATION_TICK, self._narrate)
         self.watch(self.app, "lang", self._show_start_hint)
@@ -179,12 +225,157 @@ class MainScreen(Screen):
         self.query_one(ChartsPanel).set_dataset(dataset)
 
     def on_unmount(self) -> None:
-        self.stop_training()
+        code = self.app.return_code
+        self.end_session("crashed" if code not in (None, 0) else "quit")
 
     def stop_training(self) -> None:
         """Ask the training process to finish; it does within one chunk (~15 ms)."""
         if self.trainer is not None:
             self.trainer.stop()
+
+    # -- the session ---------------------------------------------------------------------------
+
+    def _start_session(self) -> None:
+        """Start the training process (bringing the session back, if one was given), the
+        session's keeper and the run history's recorder."""
+        store = SessionStore()
+        session = self.resumed or Session.new(self.preset, self.app.lang)
+        self.keeper = SessionKeeper(store, session, self._session_problem)
+        self._base_events = session.events
+        resume = session.resume(store.folder) if self.resumed is not None else None
+        if resume is None and self.preset.reached:  # a saved session: up to where it was
+            resume = Resume((), self.preset.reached)
+            self.keeper.update(step=self.preset.reached)
+        self._start_trainer(resume)
+        self.recorder = Recorder.for_preset(self.preset, notify=self._history_problem)
+        self.recorder.continue_session(session.id)  # a resumed session's runs: their rows
+        self.recorder.prepare()  # a bad history is set aside, and said, now
+        self.set_interval(self.KEEP_SECONDS, self._keep)
+        if self.resumed is not None:
+            self._look_as(self.resumed)
+            self.notify(tr("keep.resuming", self.app.lang, step=session.step))
+            self._announce = True
+
+    def _start_trainer(self, resume: Resume | None) -> None:
+        self.trainer = Trainer(self.preset, self.post_message, resume)
+        self.run_worker(self.trainer.relay, name="trainer", thread=True, exit_on_error=True)
+
+    def _look_as(self, session: Session) -> None:
+        """Where the student was looking when the session was kept."""
+        view = session.view
+        self.query_one(ChartsPanel).apply_view(
+            View(
+                tab=view.get("tab"),
+                log=view.get("log"),
+                x=view.get("x"),
+                surface=view.get("surface"),
+            )
+        )
+        if session.selected is not None:
+            self._selecting, self._selecting_after = session.selected, 0
+        if session.pace is not None:
+            self._set_pace(level_for(session.pace))
+        for record_id in session.pinned:
+            self.toggle_pin(record_id)
+
+    def look(self) -> dict[str, Any]:
+        """Where the student is looking: the chart tab, log scale, x axis and surface."""
+        charts = self.query_one(ChartsPanel)
+        surface = charts.query_one("#surface", Select).value
+        return {
+            "tab": charts.active_chart,
+            "log": bool(getattr(charts.chart("loss"), "log_y", False)),
+            "x": charts.x_axis,
+            "surface": surface if isinstance(surface, str) else None,
+        }
+
+    def _keep(self) -> None:
+        """Bring the session up to date (the writer writes it if it changed), and ask for
+        a checkpoint after a minute of training, so that resuming never replays long."""
+        if self.keeper is None or self.trainer is None or self._ended:
+            return
+        trainer = self.trainer
+        events = self._base_events + tuple(trainer.logged)
+        step, saved = trainer.step, trainer.saved
+        checkpoint = self.keeper.session.checkpoint
+        if saved is not None and saved.events <= len(events):
+            checkpoint = Path(saved.path).name
+            if saved.events == len(events):
+                step = max(step, saved.step)
+        kept = self.keeper.session
+        selected, view = kept.selected, kept.view
+        with contextlib.suppress(NoMatches):  # at the very end the widgets may be gone
+            selected, view = self.selected, self.look()
+        self.keeper.update(
+            events=events,
+            step=step,
+            checkpoint=checkpoint,
+            selected=selected,
+            view=view,
+            lang=self.app.lang,
+            pace=self.pace,
+            pinned=tuple(self.pins),
+        )
+        self.keeper.tick()
+        now = time.monotonic()
+        if self.playing and now - self._checkpoint_asked >= self.CHECKPOINT_EVERY:
+            if self._checkpoint_asked:  # not at the first tick of training: a minute on
+                trainer.send(Checkpoint(str(self.keeper.checkpoint_path)))
+            self._checkpoint_asked = now
+
+    def end_session(self, ending: str) -> None:
+        """However the app ends (quit, SIGHUP, SIGTERM, another preset): a checkpoint from
+        the training process, the session written, the runs recorded in the history.
+        Once; blocks up to CHECKPOINT_WAIT seconds for the checkpoint."""
+        if self._ended:
+            return
+        trainer = self.trainer
+        if trainer is not None and self.keeper is not None:
+            if trainer.alive and not trainer.ended:
+                trainer.send(Pause())
+                trainer.send(Checkpoint(str(self.keeper.checkpoint_path)))
+                trainer.stop(timeout=self.CHECKPOINT_WAIT)
+                trainer.wait_relayed(1.0)
+            else:
+                trainer.stop()
+            self._keep()
+        self._ended = True
+        if self.keeper is not None:
+            self.keeper.flush(ending)
+            self.keeper.close()
+        if self.recorder is not None:
+            if self.snapshot is not None:
+                self.recorder.record(self.snapshot, self.intended.reported, stopped=True)
+            self.recorder.close(timeout=5)
+
+    def _record_finished(self, snapshot: Snapshot) -> None:
+        """Record the runs that have finished (done or diverged) since the last time."""
+        finished = {run.name for run in snapshot.runs if run.status in (DONE, DIVERGED)}
+        if self.recorder is not None and finished - self._recorded:
+            self.recorder.record(snapshot, self.intended.reported, stopped=False)
+        self._recorded = finished
+
+    def _session_problem(self, error: SessionError) -> None:
+        """From the session's writer thread: the session cannot be kept (said once)."""
+        self.post_message(TrainerNotice("session_problem", error, "warning"))
+
+    def _history_problem(self, problem: Any) -> None:
+        """From the history's writer thread: a history set aside, or not writable."""
+        self.post_message(TrainerNotice("history_problem", problem, "warning"))
+
+    def restart_training(self) -> None:
+        """A new training process where the dead one was: the session's events replayed
+        (from its last checkpoint) up to the step it had reached, paused."""
+        if self.keeper is None:
+            return
+        self._keep()
+        session = self.keeper.session
+        self._base_events = session.events
+        self.intended.restart()
+        self.playing = False
+        self._start_trainer(session.resume(self.keeper.store.folder))
+        lang = self.app.lang
+        self.notify(tr("keep.restarting", lang, step=session.step))
 
     def _send(self, command: Command) -> int:
         """Send a command to the training process; its number (0: none is running)."""
@@ -215,6 +406,11 @@ class MainScreen(Screen):
         self.playing, self.done = message.playing, message.done
         news = message.news
         self.intended.confirm(news.configs, news.restarts, news.handled)
+        self._record_finished(message.snapshot)
+        if self._announce:
+            self._announce = False
+            lang = self.app.lang
+            self.notify(tr("keep.resumed", lang, step=message.step, key=key_for("toggle_play")))
         table = self.query_one(RunsTable)
         table.show(message.snapshot, message.playing)
         if self._selecting is not None and news.handled >= self._selecting_after:
@@ -256,6 +452,21 @@ class MainScreen(Screen):
         """A notice of the training process, in the user's language: its detail is the
         error itself (nn/errors.py), not words."""
         lang = self.app.lang
+        if message.key == "trainer_ended":  # it died: say so, and offer a new one
+            self.playing = False
+            if self.snapshot is not None:
+                self.query_one(RunsTable).show(self.snapshot, False)
+            self._show_status()
+            text = tr("keep.trainer_ended", lang, key=key_for("reset"))
+            self.notify(text, severity="error", timeout=30)
+            return
+        if message.key in ("session_problem", "history_problem"):
+            self.notify(
+                tr(f"keep.{message.key}", lang, error=explain(message.detail, lang)),
+                severity="warning",
+                timeout=15,
+            )
+            return
         error = refusal(message.detail, lang)
         text = tr(f"notice.{message.key}", lang, error=error, key=key_for("reset"))
         self.notify(text, severity=message.severity)
@@ -377,6 +588,9 @@ class MainScreen(Screen):
 
     def action_reset(self) -> None:
         if self.trainer is None:
+            return
+        if self.trainer.ended:  # the training process died: `r` starts it again
+            self.restart_training()
             return
         try:
             self.intended.reset()
@@ -539,3 +753,117 @@ class MainScreen(Screen):
             else:  # no rows yet: the first snapshot brings them
                 self._selecting, self._selecting_after = view.run, 0
             self._watch()
+
+    # -- what the session keeps: saved to share, exported, the run history ---------------------
+
+    def action_save_session(self) -> None:
+        """Save the session as a preset file at a path the student types (tui/share.py)."""
+        if self.keeper is None:
+            return
+        self._keep()
+        session, lang = self.keeper.session, self.app.lang
+
+        def write(typed: str) -> str:
+            path = export.target(typed, (".toml",))
+            export.write(path, session_toml(self.preset, session, lang, path.name))
+            return str(path)
+
+        def saved(path: str | None) -> None:
+            if path is not None:
+                changes = len(runs_since_reset(self.preset, session)[2])
+                text = tr(
+                    "keep.save.saved", self.app.lang, path=path, step=session.step, changes=changes
+                )
+                self.notify(text, timeout=10)
+
+        default = f"{self.preset.name}-step{session.step}.toml"
+        self.app.push_screen(PathDialog("keep.save", default, write), saved)
+
+    def action_export(self) -> None:
+        """Export what the runs measured (.csv, .json, as `trainlab run` writes them) or
+        the chart in view (.txt, .svg), as they are now, to a path the student types."""
+        snapshot = self.snapshot or Snapshot((), ())
+        charts = self.query_one(ChartsPanel)
+        name = charts.active_chart
+        chart = charts.chart(name)
+        picture, width = chart.picture.copy(), chart.content_size.width
+        scenario = self.preset.path or self.preset.name
+        lang = self.app.lang
+        title = tr(f"chart.{name}", lang)
+        kinds = (".csv", ".json", ".txt", ".svg")
+
+        def write(typed: str) -> str:
+            path = export.target(typed, kinds)
+            kind = path.suffix.lower()
+            if kind == ".csv":
+                text = export.csv_text(snapshot)
+            elif kind == ".json":
+                seconds = export.training_seconds(snapshot)
+                text = export.json_text(scenario, snapshot, seconds)
+            elif kind == ".txt":
+                text = picture.plain.rstrip() + "\n"
+            else:
+                text = export.chart_svg(picture, width, f"trainlab · {title}")
+            export.write(path, text)
+            return str(path)
+
+        def exported(path: str | None) -> None:
+            if path is not None:
+                kind = path.rsplit(".", 1)[-1].lower()
+                what = tr(f"keep.export.{kind}", self.app.lang, chart=title)
+                self.notify(tr("keep.export.done", self.app.lang, what=what, path=path))
+
+        default = f"{self.preset.name}-step{self.step}.csv"
+        self.app.push_screen(PathDialog("keep.export", default, write), exported)
+
+    def action_history(self) -> None:
+        """The run history: past runs, pinned faded beside today's on a key."""
+        scenario, _, _ = scenario_of(self.preset)
+        title = localized(self.preset.title, self.app.lang)
+        self.app.push_screen(
+            HistoryScreen(scenario, title, lambda: set(self.pins), self.toggle_pin, self.unpin_all)
+        )
+
+    def toggle_pin(self, record_id: int) -> None:
+        """Pin a run of the history (its curves read off the UI thread), or unpin it."""
+        if record_id in self.pins:
+            del self.pins[record_id]
+            self._show_pins()
+        else:
+            self.run_worker(lambda: self._fetch_pin(record_id), thread=True, group="pins")
+
+    def unpin_all(self) -> None:
+        self.pins.clear()
+        self._show_pins()
+
+    def _fetch_pin(self, record_id: int) -> None:
+        """In a thread: one past run's curves, as a faded curve to draw."""
+        try:
+            store = HistoryStore.read(default_path())
+            record = None
+            if store is not None:
+                with store:
+                    record = store.get(record_id)
+        except (HistoryError, OSError) as error:
+            self.post_message(TrainerNotice("history_problem", str(error), "warning"))
+            return
+        if record is None or record.history is None:
+            return  # gone from the history since: nothing to draw
+        columns = record.history
+        length = len(columns.get("step", ()))
+        history = History(
+            **{name: columns.get(name, np.full(length, np.nan)) for name in HISTORY_FIELDS}
+        )
+        pinned = Pinned(f"#{record_id} {record.run}", history)
+        self.app.call_from_thread(self._pinned, record_id, pinned)
+
+    def _pinned(self, record_id: int, pinned: Pinned) -> None:
+        if not self._ended:
+            self.pins[record_id] = pinned
+            self._show_pins()
+
+    def _show_pins(self) -> None:
+        self.query_one(ChartsPanel).set_pinned(list(self.pins.values()))
+        screen = self.app.screen
+        if isinstance(screen, HistoryScreen):
+            screen.refresh_pins()

@@ -201,6 +201,13 @@ class IntendedRuns:
             self._pending[name] = edits
         return refused
 
+    def restart(self) -> None:
+        """A new training process: the commands sent to the old one are not waited for
+        (those it carried out come back with the session's events); the next snapshot
+        says what the runs are."""
+        self._in_flight = []
+        self._state = dict(self._reported)
+
     def reset(self) -> None:
         """Back to step 0, the waiting edits applied."""
         self._issue([Reset(self.pending)])

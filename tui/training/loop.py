@@ -24,6 +24,12 @@ as at max. At "max" it trains chunk after chunk, as fast as the core goes. The s
 also hold training at a step (`Hold`) while a caption is read: the loop stops there,
 shows it, and waits for the word to go on.
 
+A session comes back here (`start_loop`): from a checkpoint this process wrote when asked
+(`Checkpoint`), if it holds the session's first events, and by replaying the rest, each
+event at its step, up to the step the session had reached; or by replaying all of them.
+Every command that changed the runs is kept as an `Event` with its step and sent to the
+screen (`Logged`), which keeps the session's file.
+
 A preset's claims are checked here too, by the same `PresetRecorder` that `trainlab check`
 uses: chunks never step past a step a claim reads, and when every run is done the loop
 evaluates the claims and sends them (`Claims`), marked `modified` when the user changed
@@ -33,13 +39,16 @@ anything the preset did not, so that a student is never misled.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+from nn import checkpoint
 from nn.comparison import Comparison
 from nn.config import ConfigError, RunConfig
 from nn.errors import Explained
@@ -52,10 +61,13 @@ from tui.training.pace import MAX, Pacer
 from tui.training.protocol import (
     Add,
     Change,
+    Checkpoint,
     Claims,
     Command,
     Edits,
+    Event,
     Hold,
+    Logged,
     Notice,
     Pace,
     Pause,
@@ -63,12 +75,15 @@ from tui.training.protocol import (
     Remove,
     Reset,
     Result,
+    Resume,
+    Saved,
     SnapshotNews,
     Step,
     Stop,
     Toggle,
     Watch,
 )
+from tui.training.replay import fingerprint
 
 Send = Callable[[Result], Any]
 
@@ -106,6 +121,7 @@ class TrainingLoop:
     DETAIL_INTERVAL = 0.25  # ≤ 4 per-layer statistics / decision grids a second
     MAX_CHUNK = 5000
     HELD_WAIT = 0.5  # held at a step: how long one wait for the word to go on lasts
+    REPLAY_POINTS = 300  # history points a replay keeps, at most, per stretch it trains
 
     def __init__(
         self,
@@ -147,6 +163,8 @@ class TrainingLoop:
         self.claims_sent = False
         self._start_recording()
         self._sent: dict[str, tuple[HistoryBuffer, int]] = {}  # per run: history, points sent
+        self.events: list[Event] = []  # every command that changed the runs, at its step
+        self._logged = 0  # events sent to the screen so far
 
     def _start_recording(self) -> None:
         """A fresh recorder for a comparison at step 0 (a preset with claims only)."""
@@ -158,6 +176,8 @@ class TrainingLoop:
 
     def run(self) -> None:
         self._publish(detail=True)
+        if self.comparison.done:  # a session resumed at its end: its verdicts again
+            self._send_claims()
         while not self.stopped:
             self.turn()
 
@@ -240,7 +260,9 @@ class TrainingLoop:
                 answer, self._fresh = True, False
             detail = self._do(command) or detail
             if self.stopped:
+                self._send_log()
                 return
+        self._send_log()
         if answer and not self._fresh:  # a step already sent its own
             self._publish(detail=detail or not self.playing)
 
@@ -250,9 +272,19 @@ class TrainingLoop:
         """`detail`: the core's error itself (it carries its code, for the user's language)."""
         self.send(Notice(key, detail, severity))
 
+    def _send_log(self) -> None:
+        """The events carried out since the last time, for the session."""
+        if len(self.events) > self._logged:
+            self.send(Logged(tuple(self.events[self._logged :])))
+            self._logged = len(self.events)
+
+    def _log(self, step: int, command: Command) -> None:
+        self.events.append(Event(step, command))
+
     def _do(self, command: Command) -> bool:
         """Carry out one command; True when the charts need fresh detail."""
         comparison = self.comparison
+        step = comparison.step_count
         match command:
             case Stop():
                 self.stopped = True
@@ -285,14 +317,16 @@ class TrainingLoop:
                     self._send_claims()
                 return True
             case Change(run, changes):
-                self._change(run, changes)
+                if self._change(run, changes):
+                    self._log(step, command)
             case Watch(selected, boundary, noise, network):
                 self.selected, self.wants_boundary, self.wants_noise = selected, boundary, noise
                 self.wants_network = network
                 return True
             case Reset(edits):
                 self.playing = False
-                self._reset(edits)
+                if self._reset(edits):
+                    self._log(step, command)
                 return True
             case Add(config):
                 try:
@@ -302,6 +336,7 @@ class TrainingLoop:
                 else:
                     self.restarts[config.name] = config
                     self.modified = True
+                    self._log(step, command)
                 return True
             case Remove(name):
                 try:
@@ -311,24 +346,30 @@ class TrainingLoop:
                 else:
                     del self.restarts[name]
                     self.modified = True
+                    self._log(step, command)
                 return True
+            case Checkpoint(path):
+                self._save(path)
             case _:
                 raise TypeError(f"not a command: {command!r}")
         return False
 
-    def _change(self, run: str | None, changes: dict[str, Any]) -> None:
-        """A live change, kept for the next reset too (refused whole if either refuses)."""
+    def _change(self, run: str | None, changes: dict[str, Any]) -> bool:
+        """A live change, kept for the next reset too (refused whole if either refuses).
+        It applies now, at this step: a replay applies it at the same point."""
         try:
             names = [self.comparison.run(run).name] if run is not None else self.comparison.names
             restarts = {name: self.restarts[name].with_changes(**changes) for name in names}
             self.comparison.change(run, **changes)
+            self.comparison.apply_changes()
         except (ConfigError, KeyError) as error:
             self._notice("change_failed", error, "error")
-        else:
-            self.restarts.update(restarts)
-            self.modified = True
+            return False
+        self.restarts.update(restarts)
+        self.modified = True
+        return True
 
-    def _reset(self, edits: Edits) -> None:
+    def _reset(self, edits: Edits) -> bool:
         """Back to step 0: each run from its restart config with `edits` applied; the
         preset's timeline plays again from the start."""
         try:
@@ -339,10 +380,72 @@ class TrainingLoop:
             self.comparison.reset(configs)
         except ConfigError as error:
             self._notice("reset_failed", error, "error")
-            return
+            return False
         self.restarts = {config.name: config for config in configs}
         self.modified = self.preset is not None and configs != self.preset.run_configs()
         self._start_recording()
+        return True
+
+    # -- sessions: checkpoints and replay ------------------------------------------------------
+
+    def _save(self, path: str) -> None:
+        """A checkpoint of the comparison, with what this loop adds to it (what a reset
+        starts from, the events it holds): `Saved`, or a notice saying why not."""
+        self._send_log()  # the session hears of every event the checkpoint holds, first
+        extra = {
+            "events": len(self.events),
+            "fingerprint": fingerprint(self.events),
+            "restarts": [config.to_dict() for config in self.restarts.values()],
+            "modified": self.modified,
+        }
+        try:
+            checkpoint.save(self.comparison, path, extra)
+        except OSError as error:
+            self._notice("checkpoint_failed", f"{path}: {error.strerror or error}", "error")
+            return
+        self.send(Saved(path, self.comparison.step_count, len(self.events)))
+
+    def restore(self, extra: dict[str, Any], events: tuple[Event, ...]) -> None:
+        """Take up what a checkpoint's `extra` kept (see `_save`), whose events are `events`."""
+        self.restarts = {
+            values["name"]: RunConfig.from_dict(values) for values in extra["restarts"]
+        }
+        self.modified = bool(extra["modified"])
+        self.events = list(events)
+        self._logged = len(self.events)
+
+    def replay(self, events: tuple[Event, ...] | list[Event], until: int) -> None:
+        """Carry out `events`, each at its step, then train up to step `until`, paused: a
+        session brought back. The events are the session's already: not sent again."""
+        for event in events:
+            self._train_to(event.step)
+            self._do(event.command)
+        self._train_to(until)
+        self._logged = len(self.events)
+        self.playing = False
+
+    def _train_to(self, target: int) -> None:
+        """Train up to step `target` (or until every run is done), keeping history points
+        as `trainlab run` does: after every chunk of a few hundred, unless measuring would
+        take more than its share of the time; and the step count now and then, so that the
+        screen shows how far the replay has got."""
+        comparison = self.comparison
+        chunk = max(1, math.ceil((target - comparison.step_count) / self.REPLAY_POINTS))
+        training = measuring = 0.0
+        told = self.clock.wall()
+        while comparison.step_count < target and not comparison.done:
+            before, start = comparison.step_count, self.clock.cpu()
+            self._advance(min(chunk, target - before))
+            if comparison.step_count == before:
+                break
+            middle = self.clock.cpu()
+            training += middle - start
+            if measuring <= MEASURING_SHARE * (training + measuring):
+                comparison.snapshot(layers=self._recorded_layers())
+                measuring += self.clock.cpu() - middle
+            if self.clock.wall() - told >= self.LABEL_INTERVAL:
+                told = self.clock.wall()
+                self.send(Progress(comparison.step_count))
 
     def _advance(self, steps: int) -> None:
         """Train up to `steps` updates, stopping at the next step a claim reads and
@@ -472,24 +575,85 @@ class TrainingLoop:
         return snapshot is not None and any(run.layers for run in snapshot.runs)
 
 
-def train_in_child(preset: Preset, commands: Connection, results: Connection) -> None:
-    """The child process's body: build the preset's comparison and obey commands."""
+def start_loop(
+    preset: Preset,
+    commands: Commands | Connection,
+    send: Send,
+    resume: Resume | None = None,
+    clock: Clock | None = None,
+) -> TrainingLoop:
+    """The loop for `preset`, brought to where `resume` says (paused): from its checkpoint
+    when that fits, the rest of its events replayed. Raises what building the comparison
+    raises (bad data, say)."""
+    loop = None
+    if resume is not None and resume.checkpoint:
+        loop = _from_checkpoint(preset, resume, commands, send, clock)
+    if loop is None:
+        loop = TrainingLoop(preset.comparison(), commands, send, preset, clock)
+    if resume is not None:
+        loop.replay(resume.events[len(loop.events) :], resume.step)
+    return loop
+
+
+def _from_checkpoint(
+    preset: Preset,
+    resume: Resume,
+    commands: Commands | Connection,
+    send: Send,
+    clock: Clock | None,
+) -> TrainingLoop | None:
+    """A loop on the checkpoint's comparison, or None where it does not fit the session: a
+    file that is gone or unreadable, another session's state, a state past the step to
+    resume at, or one whose claims would lack what was measured before it (replayed then)."""
+    assert resume.checkpoint is not None
+    try:
+        comparison, extra = checkpoint.read(resume.checkpoint)
+        count, digest = int(extra["events"]), str(extra["fingerprint"])
+    except (checkpoint.CheckpointError, KeyError, TypeError, ValueError):
+        return None
+    events = resume.events[:count]
+    if count > len(resume.events) or fingerprint(events) != digest:
+        return None
+    if count == len(resume.events) and comparison.step_count > resume.step:
+        return None
+    preset.schedule(comparison)
+    loop = TrainingLoop(comparison, commands, send, preset, clock)
+    try:
+        loop.restore(extra, events)
+    except (KeyError, TypeError, ValueError):
+        return None
+    recorder = loop.recorder
+    if recorder is not None and any(stop < comparison.step_count for stop in recorder.stops):
+        return None
+    return loop
+
+
+def train_in_child(
+    preset: Preset, commands: Connection, results: Connection, resume: Resume | None = None
+) -> None:
+    """The child process's body: build the preset's comparison (or bring a session back:
+    `resume`) and obey commands."""
     # The terminal belongs to the interface: nothing the child prints may reach it.
     log = os.environ.get("TRAINLAB_CHILD_LOG", os.devnull)  # set it to debug the child
     devnull = os.open(log, os.O_WRONLY | os.O_CREAT, 0o644)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
+    # A dropped SSH link hangs the whole terminal up: the interface then saves the session,
+    # which asks this process for a checkpoint first. It ends when the interface says so,
+    # or when the interface has gone (its pipe closes).
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     # BrokenPipe, EOF: the interface has gone, and there is nothing left to report to.
     with contextlib.suppress(BrokenPipeError, EOFError, KeyboardInterrupt):
         try:
-            comparison = preset.comparison()
+            loop = start_loop(preset, commands, results.send, resume)
         except Exception as error:  # bad data, say: tell the user, then wait to be stopped
             detail = error if isinstance(error, Explained) else str(error)  # it must pickle
             results.send(Notice("start_failed", detail, "error"))
             while not isinstance(commands.recv(), Stop):
                 pass  # ending now would look to the interface like a crash
         else:
-            TrainingLoop(comparison, commands, results.send, preset).run()
+            loop.run()
     results.close()
     # Nothing is left to flush or save: skip the interpreter's teardown (0.2 s with NumPy
     # loaded), which the interface would otherwise wait for when the user quits. An

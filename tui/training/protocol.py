@@ -14,7 +14,7 @@ what a snapshot reports, so an answer to an early key never undoes a later one.
 To add a command: a dataclass below (a subclass of `Command`), one `case` in
 `TrainingLoop._do` (loop.py), and the screen sends it with `trainer.send(...)`. A command
 that changes a run's config also needs its effect in `intended.apply`, so that the screen
-can predict it.
+can predict it, and a form in replay.py's JSON, so that a session keeps it.
 """
 
 from __future__ import annotations
@@ -119,6 +119,38 @@ class Stop(Command):
     """Finish: the process ends within one chunk of training."""
 
 
+@dataclass(frozen=True)
+class Checkpoint(Command):
+    """Save what the next step depends on (nn/checkpoint.py) to `path`, atomically, so that
+    a session resumes there instead of replaying every step; answered by `Saved`."""
+
+    path: str
+
+
+# -- what a session keeps ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """A command that changed the runs (Change, Add, Remove, Reset), and the step of the
+    comparison at which the process carried it out. A session is its preset and these:
+    replayed in order, each at its step, they make the same runs again, bit for bit."""
+
+    step: int
+    command: Command
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a training process starts: the `events` of an earlier session replayed, then
+    training up to `step`, paused; from `checkpoint` (a file `Checkpoint` wrote) when it
+    holds a prefix of the same events, so that only the rest is replayed."""
+
+    events: tuple[Event, ...] = ()
+    step: int = 0
+    checkpoint: str | None = None
+
+
 # -- results: the process tells ------------------------------------------------------------
 
 
@@ -168,6 +200,22 @@ class Notice(Result):
     key: str
     detail: str | Exception = ""
     severity: str = "information"
+
+
+@dataclass(frozen=True)
+class Logged(Result):
+    """The events carried out since the last `Logged` (see `Event`): for the session."""
+
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Saved(Result):
+    """A checkpoint was written to `path` at `step`, holding the first `events` events."""
+
+    path: str
+    step: int
+    events: int
 
 
 @dataclass(frozen=True)

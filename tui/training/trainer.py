@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -28,9 +29,13 @@ from tui.training.loop import train_in_child
 from tui.training.protocol import (
     Claims,
     Command,
+    Event,
+    Logged,
     Notice,
     Progress,
     Result,
+    Resume,
+    Saved,
     SnapshotNews,
     Stop,
     Watch,
@@ -48,13 +53,14 @@ class Trainer:
 
     STOP_TIMEOUT = 0.5
 
-    def __init__(self, preset: Preset, post: Post) -> None:
+    def __init__(self, preset: Preset, post: Post, resume: Resume | None = None) -> None:
+        """`resume`: a session to bring back (see protocol.Resume); None starts afresh."""
         self._post = post
         child_commands, self._commands = CONTEXT.Pipe(duplex=False)  # (reader, writer)
         self._results, child_results = CONTEXT.Pipe(duplex=False)
         self.process = CONTEXT.Process(
             target=train_in_child,
-            args=(preset, child_commands, child_results),
+            args=(preset, child_commands, child_results, resume),
             name="trainlab-training",
             daemon=True,
         )
@@ -65,6 +71,15 @@ class Trainer:
         child_commands.close()  # the child's ends: ours to close once it has them
         child_results.close()
         self._stopping = False
+        self.ended = False  # the process ended on its own (a crash, a kill): not asked to
+        # What the session keeps, as the relay receives it (read by the UI thread; the relay
+        # only appends and replaces): the events carried out, the last checkpoint written,
+        # the last step reported. They are here, not in messages, so that the screen can
+        # read them at the very end, when the app no longer handles messages.
+        self.logged: list[Event] = []
+        self.saved: Saved | None = None
+        self.step = resume.step if resume is not None else 0
+        self._relayed = threading.Event()  # the relay has read everything the process sent
         self.sent = 0  # commands sent so far: the number of the last (see protocol.py)
         self._watching = Watch(None, False)  # as the child starts
 
@@ -97,16 +112,25 @@ class Trainer:
             self._watching = watch
             self.send(watch)
 
-    def stop(self) -> None:
-        """Ask the process to finish; it does within one chunk (~15 ms), or is terminated.
+    def stop(self, timeout: float | None = None) -> None:
+        """Ask the process to finish; it does within one chunk (~15 ms) and whatever it was
+        asked before (a checkpoint: give it a longer `timeout`), or is terminated.
         Stopping is marked first: the relay may see the process end before `send` returns."""
         if not self._stopping:
             self._stopping = True
             self._write(Stop())
-        self.process.join(self.STOP_TIMEOUT)
+        self.process.join(self.STOP_TIMEOUT if timeout is None else timeout)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(self.STOP_TIMEOUT)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def wait_relayed(self, timeout: float) -> bool:
+        """After the process has ended: wait until the relay has read all it sent."""
+        return self._relayed.wait(timeout)
 
     # -- the thread worker's side ----------------------------------------------------------
 
@@ -118,8 +142,18 @@ class Trainer:
                 result = self._results.recv()
             except (EOFError, OSError):
                 break
-            self._post(message_for(result, histories))
+            match result:
+                case Logged(events):
+                    self.logged.extend(events)
+                case Saved():
+                    self.saved = result
+                case _:
+                    if isinstance(result, SnapshotNews | Progress):
+                        self.step = result.step
+                    self._post(message_for(result, histories))
+        self._relayed.set()
         if not self._stopping:
+            self.ended = True
             self._post(TrainerNotice("trainer_ended", "", "error"))
 
 
