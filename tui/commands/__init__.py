@@ -1,0 +1,1 @@
+"""The headless commands: trainlab run, check and history (output tables and files)."""
