@@ -15,6 +15,7 @@ from conftest import charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.pilot import Pilot
 
 from tui.app import TrainlabApp
+from tui.widgets.caption import Caption
 
 pytestmark = pytest.mark.usefixtures("no_speed", "reading_clock")
 
@@ -100,8 +101,12 @@ def test_main_screen_claims_folded_80x24(snap_compare, reading_clock) -> None:
     async def run_before(pilot: Pilot) -> None:
         screen = await ready(pilot)
         reading_clock.advance(60)  # the first caption read: nothing holds training back
-        await pilot.press("space")
+        # step by step: each step is measured, so the curves do not depend on how many
+        # snapshots the machine's speed let through
+        await pilot.press(*["s"] * 30)
         await wait_for(pilot, lambda: screen.claims is not None)
+        caption = screen.query_one(Caption)  # moved on by its own timer: wait for it
+        await wait_for(pilot, lambda: "Five steps in." in str(caption.render()))
         await settle(pilot)
 
     app = TrainlabApp(tiny_preset(steps=30, extra=CLAIM))

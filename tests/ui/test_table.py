@@ -61,7 +61,7 @@ async def test_the_table_says_test_acc_and_what_differs_in_words() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         table = screen.query_one(RunsTable)
-        await pilot.pause(0.05)
+        await wait_for(pilot, lambda: "test acc" in table.render_line(0).text)
         header = table.render_line(0).text
         assert "test acc" in header and "train loss" in header and "test loss" in header
         assert cell(table, "base", "differs") == "base"
@@ -92,17 +92,18 @@ async def test_a_live_change_says_what_changed_and_when() -> None:
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.step == 5)
-        await pilot.pause(0.1)
-        assert cell(table, "base", "differs") == "lr 0.02→0.08 @4"  # the latest, as one
+        # the latest, as one
+        await wait_for(pilot, lambda: cell(table, "base", "differs") == "lr 0.02→0.08 @4")
         await pilot.resize_terminal(80, 24)  # narrow, beside the form
         await pilot.press("f")
         await wait_for(pilot, lambda: screen.query_one(SetupForm).region.width > 0)
-        await pilot.pause(0.1)
-        assert table.region.width < 60
-        assert "lr 0.02→0.08 @4" in row_text(table, "base")  # room enough, in English
+        await wait_for(pilot, lambda: table.region.width < 60)
+        # room enough, in English
+        await wait_for(pilot, lambda: "lr 0.02→0.08 @4" in row_text(table, "base"))
         await pilot.press("t")  # in Korean the old value goes first
-        await wait_for(pilot, lambda: "학습률" in row_text(table, "base"))
-        await pilot.pause(0.1)
+        await wait_for(
+            pilot, lambda: row_text(table, "base").rstrip().endswith("일시 정지")
+        )  # the row drawn again in Korean, to its status
         row = row_text(table, "base")
         assert "학습률→" in row and "0.02→" not in row and row.rstrip().endswith("일시 정지")
 
@@ -139,8 +140,7 @@ async def test_a_regression_run_shows_test_r2_and_its_loss_and_output() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ready(pilot)
         table = screen.query_one(RunsTable)
-        await pilot.pause(0.05)
-        assert "test R²" in table.render_line(0).text
+        await wait_for(pilot, lambda: "test R²" in table.render_line(0).text)
         assert "test acc" not in table.render_line(0).text
         r2 = float(cell(table, "base", "score"))
         assert math.isclose(r2, screen.snapshot.run("base").test_r2, abs_tol=5e-4)
@@ -166,12 +166,12 @@ async def test_the_claims_panel_is_one_line_until_opened_at_80x24() -> None:
         screen = await ready(pilot)
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
-        await pilot.pause(0.1)
+        line = "Claims: 1 of 1 pass · c shows each claim"
+        await wait_for(pilot, lambda: line in screen_text(pilot))
         text = screen_text(pilot)
-        assert "Claims: 1 of 1 pass · c shows each claim" in text
         assert "Too little room" not in text  # the chart keeps its rows
         await pilot.press("c")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "PASS" in screen_text(pilot))
         text = screen_text(pilot)
         assert "PASS" in text and "The base run trains." in text, text
 
@@ -184,6 +184,9 @@ left = { run = "base", metric = "train_loss" }
 op = "<"
 right = 100
 """
+
+
+WIDE_KEYS = {"<", ">", "s", "r", "a"}  # what the footer has room for at 120 columns, not 80
 
 
 def footer_line(pilot: Pilot) -> str:
@@ -199,7 +202,13 @@ async def test_the_footer_reaches_start_help_presets_language_and_quit(lang: str
             await pilot.resize_terminal(*size)
             footer = screen.query_one(Footer)
             await wait_for(pilot, lambda f=footer, w=size[0]: f.size.width == w)
-            await pilot.pause(0.1)
+            await wait_for(  # the footer built again for the width, and drawn
+                pilot,
+                lambda f=footer, w=size[0]: (
+                    (set(f.shown_keys) >= WIDE_KEYS) == (w == 120)
+                    and all(f" {k} " in footer_line(pilot) for k in ("?", "P", "q", "^p"))
+                ),
+            )
             line = footer_line(pilot)
             for key in ("space", "?", "P", "t", "q", "^p"):
                 assert f" {key} " in line, (size, key, line)
@@ -226,16 +235,14 @@ async def test_the_first_screen_says_how_to_start() -> None:
     app = TrainlabApp(tiny_preset())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready(pilot)
-        await pilot.pause(0.05)
         hint = screen.query_one("#start-hint", Static)
         assert hint.display
-        assert "Press space to start training" in screen_text(pilot)
+        await wait_for(pilot, lambda: "Press space to start training" in screen_text(pilot))
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.step > 0)
         await wait_for(pilot, lambda: not hint.display)
-        assert "Press space" not in screen_text(pilot)
+        await wait_for(pilot, lambda: "Press space" not in screen_text(pilot))  # drawn so
         await pilot.press("t")
         await pilot.press("space", "r")  # ready again after a reset: the hint, in Korean
         await wait_for(pilot, lambda: screen.step == 0 and not screen.playing and hint.display)
-        await pilot.pause(0.05)
-        assert "space 키를 누르면 학습을 시작합니다" in screen_text(pilot)
+        await wait_for(pilot, lambda: "space 키를 누르면 학습을 시작합니다" in screen_text(pilot))
