@@ -123,14 +123,13 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_cloc
 
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
-        await pilot.pause(0.05)
-        assert screen.done and panel.display and panel.folded  # one line, until opened
-        assert panel.region.height == 1
+        await wait_for(pilot, lambda: panel.display and panel.region.height == 1)  # laid out
+        assert screen.done and panel.folded  # one line, until opened
         assert "Claims: 2 of 3 pass · c shows each claim" in panel.shown_text
 
         await pilot.press("c")
-        await pilot.pause(0.05)
-        assert not panel.folded and panel.region.height > 4
+        await wait_for(pilot, lambda: panel.region.height > 4)
+        assert not panel.folded
         text = panel.shown_text
         assert "2 of 3 pass" in text
         assert "modified" not in text
@@ -139,8 +138,8 @@ async def test_a_preset_plays_its_timeline_and_ends_with_its_claims(reading_cloc
         assert "base train_loss = " in text
 
         await pilot.press("c")
-        await pilot.pause(0.05)
-        assert panel.display and panel.folded and panel.region.height == 1
+        await wait_for(pilot, lambda: panel.region.height == 1)
+        assert panel.display and panel.folded
 
         await pilot.press("r")  # the preset is a starting point: run it again
         await wait_for(pilot, lambda: screen.step == 0 and not screen.done)
@@ -157,8 +156,8 @@ async def test_changing_the_setup_marks_the_claims_modified() -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.claims is not None)
         assert screen.claims.modified
-        await pilot.pause(0.05)
-        assert "your setup" in screen.query_one(ClaimsPanel).shown_text  # folded: one line
+        claims = screen.query_one(ClaimsPanel)
+        await wait_for(pilot, lambda: "your setup" in claims.shown_text)  # folded: one line
         await pilot.press("c")
         assert "modified — the lecture's setup was changed" in (
             screen.query_one(ClaimsPanel).shown_text
@@ -392,6 +391,7 @@ def test_picker_snapshot_120x40(snap_compare, reading_clock) -> None:
         await ready(pilot)
         await charts_drawn(pilot)  # the main screen shows around the picker
         await pilot.press("P")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PresetPicker))
+        await pilot.pause(0.3)  # its last-session search ends (none here: nothing changes)
 
     assert snap_compare(TrainlabApp(play_preset()), terminal_size=(120, 40), run_before=run_before)
