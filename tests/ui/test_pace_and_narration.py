@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from conftest import main_screen, tiny_preset, wait_for
+from conftest import main_screen, ready, tiny_preset, wait_for
 from test_pace import PacedClock
 from textual.pilot import Pilot
 
@@ -366,10 +366,12 @@ async def test_the_picker_refuses_such_a_file_and_says_why(tmp_path) -> None:
     file.write_text(NO_SUCH_TAB, encoding="utf-8")
     app = TrainlabApp(tiny_preset(), lang="ko")
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = main_screen(pilot)
+        screen = await ready(pilot)  # the lab first, as a student sees it
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, PresetPicker))
-        await pilot.press("tab", *str(file), "enter")
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.screen.query_one("#picker-file").has_focus)
+        await pilot.press(*str(file), "enter")
         notices = lambda: [str(n.message) for n in app._notifications]  # noqa: E731
         await wait_for(pilot, lambda: any("view.tab" in text for text in notices()))
         assert isinstance(app.screen, PresetPicker) and app.main_screen is screen
