@@ -55,6 +55,16 @@ lr = 1e30
 """  # NaN within a few steps; plain SGD at lr 1e6 only reaches a huge, finite loss
 
 
+ONE_CLAIM = """
+[[claims]]
+id = "1"
+text = "The base run trains."
+left = { run = "base", metric = "train_loss" }
+op = "<"
+right = 100
+"""  # a claim for tiny_preset's `extra`
+
+
 def tiny_preset(steps: int = 1_000_000, extra: str = "") -> Preset:
     """A preset that trains thousands of steps a second and never ends during a test."""
     return parse_preset(TINY.format(steps=steps, extra=extra), "tiny", "tests/ui/conftest.py")
@@ -137,3 +147,34 @@ def reading_clock(monkeypatch: pytest.MonkeyPatch) -> ReadingClock:
     clock = ReadingClock()
     monkeypatch.setattr(caption_module, "now", clock)
     return clock
+
+
+class StandInTrainer:
+    """What the screen asks of a Trainer beyond sending commands, for the tests' trainers
+    that run the training loop in the test's own process: the session's log and step, and
+    a process that is never there to stop or relay."""
+
+    def __init__(self, post) -> None:
+        self.post, self.sent, self.process = post, 0, None
+        self.logged, self.saved, self.step = [], None, 0  # what the session keeps
+        self.alive, self.ended = True, False
+
+    def send(self, command) -> int:
+        self.sent += 1
+        self.queue_command(command)
+        return self.sent
+
+    def queue_command(self, command) -> None:
+        raise NotImplementedError
+
+    def watch(self, selected, *wants) -> None:
+        pass  # the charts' wishes: not what these tests are about
+
+    def stop(self, timeout: float | None = None) -> None:
+        self.alive = False
+
+    def wait_relayed(self, timeout: float) -> bool:
+        return True
+
+    def relay(self) -> None:
+        pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import charts_drawn, main_screen, ready, tiny_preset, wait_for
+from conftest import ONE_CLAIM, charts_drawn, main_screen, ready, tiny_preset, wait_for
 from textual.pilot import Pilot
 
 from tui.app import TrainlabApp
@@ -79,14 +79,6 @@ def test_bad_value_in_the_form(snap_compare) -> None:
 
 
 LOCKS = ("optimizer", "lr", "layers", "activation", "init", "features")
-CLAIM = """
-[[claims]]
-id = "1"
-text = "The base run trains."
-left = { run = "base", metric = "train_loss" }
-op = "<"
-right = 100
-"""
 
 
 def test_main_screen_classroom_120x40(snap_compare) -> None:
@@ -109,5 +101,5 @@ def test_main_screen_claims_folded_80x24(snap_compare, reading_clock) -> None:
         await wait_for(pilot, lambda: "Five steps in." in str(caption.render()))
         await settle(pilot)
 
-    app = TrainlabApp(tiny_preset(steps=30, extra=CLAIM))
+    app = TrainlabApp(tiny_preset(steps=30, extra=ONE_CLAIM))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

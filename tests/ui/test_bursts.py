@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from conftest import main_screen, ready, wait_for
+from conftest import StandInTrainer, main_screen, ready, wait_for
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
@@ -160,26 +160,19 @@ class Pipe:
         return self.queue.pop(0)
 
 
-class TrainerInThisProcess:
+class TrainerInThisProcess(StandInTrainer):
     """Stands in for Trainer: the training loop runs in the test's own process and answers
     only when the test says (`answer`), so the order of keys and answers is the test's."""
 
     def __init__(self, preset, post, resume=None) -> None:
-        self.post, self.sent, self.outbox = post, 0, []
+        super().__init__(post)
+        self.outbox: list[Command] = []
         self.pipe, self.results = Pipe(), []
         self.loop = TrainingLoop(preset.comparison(), self.pipe, self.results.append, preset)
         self.histories: dict = {}
-        self.process = None
-        self.logged, self.saved, self.step = [], None, 0  # what the session keeps
-        self.alive, self.ended = True, False
 
-    def send(self, command: Command) -> int:
-        self.sent += 1
+    def queue_command(self, command: Command) -> None:
         self.outbox.append(command)
-        return self.sent
-
-    def watch(self, selected, *wants) -> None:
-        pass  # the charts' wishes: not what these tests are about
 
     def answer(self, count: int | None = None) -> None:
         """The loop takes the next `count` commands (all: None) and its answers go out."""
@@ -198,15 +191,6 @@ class TrainerInThisProcess:
             elif isinstance(result, Logged):
                 self.logged.extend(result.events)
         self.results.clear()
-
-    def stop(self, timeout: float | None = None) -> None:
-        self.alive = False
-
-    def wait_relayed(self, timeout: float) -> bool:
-        return True
-
-    def relay(self) -> None:
-        pass
 
 
 @pytest.fixture

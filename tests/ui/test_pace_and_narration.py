@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from conftest import main_screen, ready, tiny_preset, wait_for
+from conftest import StandInTrainer, main_screen, ready, tiny_preset, wait_for
 from test_pace import PacedClock
 from textual.pilot import Pilot
 
@@ -31,15 +31,13 @@ from tui.widgets.charts_panel import ChartsPanel
 from tui.widgets.runs_table import RunsTable
 
 
-class LoopInThisProcess:
+class LoopInThisProcess(StandInTrainer):
     """Stands in for Trainer: the training loop in the test's process, on the test's clock
     (a step costs 0.1 ms of it, a snapshot 1 ms), running only when the test says
     (`run_for`); what it sends reaches the screen as the relay would post it."""
 
     def __init__(self, preset: Preset, post, resume=None) -> None:
-        self.post, self.sent, self.process = post, 0, None
-        self.logged, self.saved, self.step = [], None, 0  # what the session keeps
-        self.alive, self.ended = True, False
+        super().__init__(post)
         self.queue: list[Command] = []
         self.histories: dict = {}
         trained = preset.comparison()
@@ -59,22 +57,8 @@ class LoopInThisProcess:
         return self.queue.pop(0)
 
     # the screen's side
-    def send(self, command: Command) -> int:
-        self.sent += 1
+    def queue_command(self, command: Command) -> None:
         self.queue.append(command)
-        return self.sent
-
-    def watch(self, *wishes) -> None:
-        pass  # the charts' wishes: not what these tests are about
-
-    def stop(self, timeout: float | None = None) -> None:
-        self.alive = False
-
-    def wait_relayed(self, timeout: float) -> bool:
-        return True
-
-    def relay(self) -> None:
-        pass
 
     def _deliver(self, result: Result) -> None:
         if isinstance(result, Logged):

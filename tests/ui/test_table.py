@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import ready, tiny_preset, wait_for
+from conftest import ONE_CLAIM, ready, tiny_preset, wait_for
 from test_korean import screen_text as svg_text
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -161,7 +161,7 @@ async def test_a_regression_run_shows_test_r2_and_its_loss_and_output() -> None:
 
 
 async def test_the_claims_panel_is_one_line_until_opened_at_80x24() -> None:
-    app = TrainlabApp(tiny_preset(steps=30, extra=_CLAIM))
+    app = TrainlabApp(tiny_preset(steps=30, extra=ONE_CLAIM))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await ready(pilot)
         await pilot.press("space")
@@ -174,16 +174,6 @@ async def test_the_claims_panel_is_one_line_until_opened_at_80x24() -> None:
         await wait_for(pilot, lambda: "PASS" in screen_text(pilot))
         text = screen_text(pilot)
         assert "PASS" in text and "The base run trains." in text, text
-
-
-_CLAIM = """
-[[claims]]
-id = "1"
-text = "The base run trains."
-left = { run = "base", metric = "train_loss" }
-op = "<"
-right = 100
-"""
 
 
 WIDE_KEYS = {"<", ">", "s", "r", "a"}  # what the footer has room for at 120 columns, not 80
