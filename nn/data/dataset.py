@@ -14,15 +14,26 @@ A classification set's labels are class indices 0..n_classes-1 (int64), and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from nn.errors import Explained
+from nn.errors import Explained, read_failure
 
 
 class DataError(Explained, ValueError):
     """Data that cannot be used, with a message naming the place (file, line, column); its
     code and params (nn/errors.py) name the same place, for the app's catalogue."""
+
+
+def unreadable(path: str | Path, error: OSError) -> DataError:
+    """A data file the system would not read (no permission, a folder, …), said as such."""
+    return DataError(
+        f"{path}: cannot read the file ({error.strerror})",
+        "file_" + read_failure(error),
+        where=str(path),
+        strerror=error.strerror,
+    )
 
 
 CLASSIFICATION, REGRESSION = "classification", "regression"

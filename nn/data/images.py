@@ -21,8 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nn.data.dataset import DataError, Dataset
-from nn.errors import read_failure
+from nn.data.dataset import DataError, Dataset, unreadable
 
 FASHION_CLASSES = (
     "T-shirt/top",
@@ -75,12 +74,7 @@ def read_idx(path: str | Path) -> np.ndarray:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise DataError(
-            f"{path}: cannot read the file ({error.strerror})",
-            "file_" + read_failure(error),
-            where=str(path),
-            strerror=error.strerror,
-        ) from None
+        raise unreadable(path, error) from None
     if raw.startswith(_GZIP_START):
         try:
             raw = gzip.decompress(raw)

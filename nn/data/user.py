@@ -31,8 +31,8 @@ from nn.data.dataset import (
     labels_to_indices,
     regression_targets,
     shuffle_and_split,
+    unreadable,
 )
-from nn.errors import read_failure
 
 NPZ_SPLIT_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
@@ -222,12 +222,7 @@ def _read_text(path: str | Path) -> str:
             f"{path}: not a text file (expected UTF-8 CSV text)", "not_text_file", where=str(path)
         ) from None
     except OSError as error:
-        raise DataError(
-            f"{path}: cannot read the file ({error.strerror})",
-            "file_" + read_failure(error),
-            where=str(path),
-            strerror=error.strerror,
-        ) from None
+        raise unreadable(path, error) from None
 
 
 def _open_npz(path: str | Path) -> dict[str, np.ndarray]:
